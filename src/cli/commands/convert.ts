@@ -1,0 +1,94 @@
+/**
+ * `nnport convert IN [OUT]`: reads a model in any format and writes it in another. The output is
+ * written to a temporary path and renamed into place only when complete; an existing output is
+ * never replaced without --force.
+ */
+import { resolve } from 'node:path';
+import { NnportError } from '../../core/errors.js';
+import type { FormatPlugin } from '../../core/format.js';
+import { chooseWriter, defaultOutput, openModel, saveModel } from '../../node.js';
+import { createTextPool, type TextPool } from '../../node/text-pool.js';
+import { parse, positionals } from '../args.js';
+import { humanBytes, printJson, Progress } from '../output.js';
+
+/** Help text. */
+export const CONVERT_HELP = `usage: nnport convert IN [OUT] [--to FORMAT] [--from FORMAT] [--layout long|matrix] [--force] [--json]
+
+Reads IN (format detected from its content) and writes OUT. The output format comes
+from --to, else from OUT's extension. Without OUT, the output is IN's name with the
+target format's extension. Nothing is written unless the whole conversion succeeds.
+
+options:
+  --to FORMAT          output format id (see 'nnport formats'): json, csv, csv-matrix, txt, npz, npy, safetensors
+  --from FORMAT        read IN as FORMAT instead of detecting it
+  --layout L           CSV layout: long (one value a row, the default) or matrix (a folder, one 2-D CSV a tensor)
+  --force              overwrite OUT if it exists
+  --threads N          worker threads for text formats (default: one per core; 0 = none)
+  --json               print a JSON summary on stdout
+
+examples:
+  nnport convert model.safetensors model.json
+  nnport convert weights.npz --to csv
+  nnport convert weights.npz weights-csv --to csv --layout matrix
+  nnport convert model.json model.safetensors --force`;
+
+/** Writers that format text and gain from worker threads. */
+const TEXT_FORMATS = new Set(['json', 'csv', 'csv-matrix', 'txt']);
+
+/** Below this many bytes of tensor data, starting worker threads costs more than it saves. */
+const POOL_MIN_BYTES = 4 << 20;
+
+function pickWriter(out: string | undefined, to: string | undefined, layout: string | undefined): FormatPlugin {
+  let id = to;
+  if (layout !== undefined) {
+    if (layout !== 'long' && layout !== 'matrix') throw new NnportError('USAGE', `--layout is long or matrix, not '${layout}'`);
+    if (id === undefined && out === undefined) id = 'csv';
+    if (id === 'csv' && layout === 'matrix') id = 'csv-matrix';
+  }
+  if (id === undefined && out === undefined) throw new NnportError('USAGE', 'give OUT or --to FORMAT');
+  return chooseWriter(out ?? '', id);
+}
+
+/** Runs `convert`. */
+export async function convert(argv: string[]): Promise<number> {
+  const { values, positionals: pos } = parse(argv, {
+    to: { type: 'string' },
+    from: { type: 'string' },
+    layout: { type: 'string' },
+    force: { type: 'boolean' },
+    threads: { type: 'string' },
+  });
+  const [input, given] = positionals(pos, 1, 2, 'nnport convert IN [OUT] [--to FORMAT]') as [string, string | undefined];
+  let writer = pickWriter(given, values.to, values.layout);
+  if (given !== undefined && values.to === undefined && values.layout === 'matrix' && writer.id === 'csv') {
+    writer = chooseWriter(given, 'csv-matrix');
+  }
+  const out = given ?? defaultOutput(input, writer);
+  if (resolve(out) === resolve(input)) throw new NnportError('USAGE', `output ${out} is the input`);
+  const model = await openModel(input, values.from === undefined ? {} : { from: values.from });
+  const total = model.tensors.reduce((s, t) => s + t.data.byteLength, 0);
+  const threads = values.threads === undefined ? undefined : Number(values.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 0)) {
+    throw new NnportError('USAGE', `--threads needs a whole number, not '${values.threads}'`);
+  }
+  let pool: TextPool | undefined;
+  if (TEXT_FORMATS.has(writer.id) && total >= POOL_MIN_BYTES && threads !== 0) {
+    pool = createTextPool(threads);
+  }
+  const progress = new Progress(`writing ${out}`);
+  try {
+    await saveModel(model, out, {
+      to: writer.id,
+      force: values.force ?? false,
+      ...(pool === undefined ? {} : { parallel: pool }),
+      onProgress: (done: number, all: number) => progress.update(done, all),
+    });
+  } finally {
+    progress.done();
+    await pool?.close();
+  }
+  const summary = { input, output: out, from: model.format, to: writer.id, tensors: model.tensors.length, bytes: total };
+  if (values.json) printJson(summary);
+  else process.stderr.write(`wrote ${out} (${writer.id}, ${model.tensors.length} tensors, ${humanBytes(total)} of tensor data)\n`);
+  return 0;
+}

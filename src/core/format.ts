@@ -1,0 +1,107 @@
+/**
+ * The plug-in contract every format implements (DESIGN §2, STYLE habit 2): a cheap, pure `detect`
+ * and a real `read` and/or `write`.
+ */
+import type { ByteSource } from '../io/byte-source.js';
+import type { WriteTarget } from '../io/byte-sink.js';
+import type { Model } from './model.js';
+
+/** What `detect` may look at: the name and the first bytes, nothing else. */
+export interface Probe {
+  /** The file or folder name (last path component is enough). */
+  readonly name: string;
+  /** The first bytes of the file (up to PROBE_BYTES); empty for a folder. */
+  readonly head: Uint8Array;
+  /** The whole size in bytes (0 for a folder). */
+  readonly size: number;
+  /** True when the input is a folder (CSV matrix layout, NNEF, ...). */
+  readonly isFolder: boolean;
+}
+
+/** How many leading bytes the registry hands to `detect`. */
+export const PROBE_BYTES = 4096;
+
+/** How sure `detect` is: the content matches (magic bytes, structure) or only the name does. */
+export type Detection = 'content' | 'name' | undefined;
+
+/** A model input: its bytes and a way to reach sibling files safely. */
+export interface ReadInput {
+  /** The file's bytes (a zero-size source for folders). */
+  readonly source: ByteSource;
+  /** The name the user gave (for messages and for sibling naming rules). */
+  readonly name: string;
+  /** True when the input is a folder. */
+  readonly isFolder: boolean;
+  /**
+   * Opens a file relative to the input's folder (or inside the input folder when `isFolder`).
+   * Paths are `/`-separated; the host refuses absolute paths, `..` and symlinks that leave the
+   * folder with UNSAFE_PATH, and answers `undefined` when the file does not exist.
+   */
+  sibling(path: string): Promise<ByteSource | undefined>;
+  /** Lists the names of files in the input's folder (or in the input folder). */
+  list(): Promise<readonly string[]>;
+}
+
+/** Options every reader accepts; formats add their own keys. */
+export interface ReadOptions {
+  /** Format-specific options from the CLI or the caller, by name. */
+  readonly [key: string]: string | number | boolean | undefined;
+}
+
+/** Options every writer accepts; formats add their own keys. */
+export interface WriteOptions {
+  /** Parallel helpers the host offers (worker threads in Node). */
+  readonly parallel?: ParallelText;
+  /** Progress callback: bytes of tensor data done, of total. */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Format-specific options, by name. */
+  readonly [key: string]: unknown;
+}
+
+/**
+ * Formatting of tensor values as text on other threads. The text writers call it with a chunk of
+ * canonical bytes and the layout to produce; Node implements it with worker threads, and without
+ * it the writers format on the calling thread (same bytes either way).
+ */
+export interface ParallelText {
+  /** How many chunks are worth keeping in flight. */
+  readonly concurrency: number;
+  /** Formats `request` exactly as `formatValues` in `io/text/values.ts` would. */
+  format(request: FormatRequest): Promise<Uint8Array>;
+}
+
+/** A chunk of values to format as text; see `io/text/values.ts`. */
+export interface FormatRequest {
+  /** Element type of `bytes`. */
+  readonly dtype: string;
+  /** Canonical bytes of whole elements. */
+  readonly bytes: Uint8Array;
+  /** Elements per output row. */
+  readonly rowLength: number;
+  /** Bytes written before each row. */
+  readonly rowPrefix: Uint8Array;
+  /** Bytes written between values of a row. */
+  readonly separator: Uint8Array;
+  /** Bytes written after each row. */
+  readonly rowSuffix: Uint8Array;
+  /** Bytes between rows (after the suffix of all but the last row of the chunk). */
+  readonly rowJoin: Uint8Array;
+}
+
+/** A format plug-in. */
+export interface FormatPlugin {
+  /** Lower-case id used by `--to`/`--from` (`npy`, `safetensors`, `json`). */
+  readonly id: string;
+  /** Human title for `nnport formats`. */
+  readonly title: string;
+  /** File extensions with the dot, most usual first; the first names default outputs. */
+  readonly extensions: readonly string[];
+  /** Whether `write` produces one file or a folder. */
+  readonly output?: 'file' | 'folder';
+  /** Cheap, pure, never throws. */
+  detect(probe: Probe): Detection;
+  /** Reads a model. Throws NnportError with a code. */
+  read?(input: ReadInput, options: ReadOptions): Promise<Model>;
+  /** Writes a model through the target. Throws NnportError NO_WRITER/UNREPRESENTABLE for what it cannot hold. */
+  write?(model: Model, target: WriteTarget, options: WriteOptions): Promise<void>;
+}

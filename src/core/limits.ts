@@ -1,0 +1,52 @@
+/**
+ * Named resource limits (STYLE habit 6). Every count, length and size read from a file is checked
+ * against the file's own size and against these before anything is allocated.
+ */
+
+/**
+ * Largest header nnport parses as JSON or text (npy header dicts, safetensors JSON headers).
+ * safetensors' reference implementation caps its header at 100 MB for the same reason: a
+ * hostile 8-byte length must not make us allocate gigabytes before reading a byte.
+ */
+export const MAX_HEADER_BYTES = 100_000_000;
+
+/** Most dimensions a tensor may have. ONNX and NumPy allow 64 (NPY_MAXDIMS in NumPy 2); more is an attack. */
+export const MAX_RANK = 64;
+
+/**
+ * Most elements one tensor may declare: 2^53 - 1, the largest count JS arithmetic holds exactly.
+ * Shapes whose product exceeds it are refused before any multiplication can lose precision.
+ */
+export const MAX_ELEMENTS = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Most bytes one tensor is read into memory at once. Typed arrays in V8 stop near 2^32 elements and
+ * ArrayBuffers near 2^53 bytes on 64-bit, but a single allocation over 4 GiB fails on most hosts;
+ * larger tensors are streamed in chunks instead.
+ */
+export const MAX_TENSOR_BYTES_IN_MEMORY = 2 ** 32;
+
+/** Most tensors in one model: a zip bomb of millions of empty members must not exhaust memory. */
+export const MAX_TENSORS = 10_000_000;
+
+/** Most members a zip directory may list (npz, torch zip); same reason as MAX_TENSORS. */
+export const MAX_ZIP_ENTRIES = 10_000_000;
+
+/**
+ * Most bytes a deflated member may inflate to when it must be held in memory (npz members).
+ * Its declared size is checked against this before inflating, and the inflater stops there too:
+ * a 1 KB deflate stream can claim gigabytes (zip bomb).
+ */
+export const MAX_INFLATED_BYTES = 2 ** 32;
+
+/** Longest tensor or member name: names are printed and used as file names; 64 KiB is beyond any real model. */
+export const MAX_NAME_LENGTH = 65_536;
+
+/** Deepest nesting of JSON arrays or objects nnport's streaming JSON reader follows (rank + document levels). */
+export const MAX_JSON_DEPTH = 256;
+
+/** Longest single token (number, string) the text readers buffer: no real number or name is longer. */
+export const MAX_TOKEN_BYTES = 1_048_576;
+
+/** Shard files one sharded safetensors index may name: real sets have tens to hundreds. */
+export const MAX_SHARDS = 100_000;

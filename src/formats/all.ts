@@ -1,0 +1,27 @@
+/**
+ * Every format plug-in, in one explicit list (STYLE habit 1: no registration by side effect).
+ * Order matters only as a tie-break between equally ranked candidates.
+ */
+import type { FormatPlugin } from '../core/format.js';
+import { Registry } from '../core/registry.js';
+import { csvFormat } from './csv/index.js';
+import { jsonFormat } from './json/index.js';
+import { npyFormat } from './npy/index.js';
+import { npzFormat } from './npz/index.js';
+import { safetensorsFormat } from './safetensors/index.js';
+import { txtFormat } from './txt/index.js';
+
+/** All built-in formats. */
+export const ALL_FORMATS: readonly FormatPlugin[] = [
+  safetensorsFormat,
+  npyFormat,
+  npzFormat,
+  jsonFormat,
+  csvFormat,
+  txtFormat,
+];
+
+/** A registry of all built-in formats. */
+export function defaultRegistry(): Registry {
+  return new Registry(ALL_FORMATS);
+}

@@ -1,0 +1,138 @@
+/**
+ * Node output targets with the "nothing lost" guarantee (DESIGN §2, §3): everything is written to
+ * temporary paths beside the destination and renamed into place by `commit()` only after the whole
+ * write succeeded; `abort()` removes the temporaries. An existing destination is refused unless
+ * `force` is set.
+ */
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { lstat, mkdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { NnportError } from '../core/errors.js';
+import type { ByteSink, WriteTarget } from '../io/byte-sink.js';
+
+/** True when something exists at `path` (a dangling symlink counts). */
+export async function pathExists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Throws OUTPUT_EXISTS when `path` exists and `force` is not set. */
+export async function checkWritable(path: string, force: boolean): Promise<void> {
+  if (!force && (await pathExists(path))) {
+    throw new NnportError('OUTPUT_EXISTS', 'output exists (use --force to overwrite)', { file: path });
+  }
+}
+
+/** A sink over a Node write stream that honours back-pressure. */
+class StreamSink implements ByteSink {
+  readonly #stream: WriteStream;
+  #failed: Error | undefined;
+
+  constructor(path: string) {
+    this.#stream = createWriteStream(path, { flags: 'wx' });
+    this.#stream.on('error', (e) => {
+      this.#failed = e;
+    });
+  }
+
+  write(chunk: Uint8Array): Promise<void> {
+    if (this.#failed) return Promise.reject(this.#failed);
+    return new Promise((resolveWrite, reject) => {
+      const ok = this.#stream.write(chunk, (e) => {
+        if (e) reject(e);
+      });
+      if (ok) resolveWrite();
+      else {
+        const onDrain = (): void => {
+          this.#stream.off('error', onError);
+          resolveWrite();
+        };
+        const onError = (e: Error): void => {
+          this.#stream.off('drain', onDrain);
+          reject(e);
+        };
+        this.#stream.once('drain', onDrain);
+        this.#stream.once('error', onError);
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    if (this.#failed) return Promise.reject(this.#failed);
+    return new Promise((resolveClose, reject) => {
+      this.#stream.end((e?: Error | null) => (e ? reject(e) : resolveClose()));
+    });
+  }
+
+  /** Closes without caring about errors (used on abort). */
+  destroy(): void {
+    this.#stream.destroy();
+  }
+}
+
+/** A target that writes one file, or one folder of files, atomically. */
+export class FileTarget implements WriteTarget {
+  readonly name: string;
+  readonly #force: boolean;
+  readonly #temp: string;
+  readonly #sinks: StreamSink[] = [];
+  #folderMade = false;
+  #kind: 'file' | 'folder' | undefined;
+
+  /** @param path the destination; @param force overwrite an existing destination */
+  constructor(path: string, force: boolean) {
+    this.name = path;
+    this.#force = force;
+    this.#temp = join(dirname(path), `.${basename(path)}.nnport-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  }
+
+  async create(path?: string): Promise<ByteSink> {
+    if (path === undefined || path === '') {
+      if (this.#kind !== undefined) throw new Error('the output file was already opened');
+      this.#kind = 'file';
+      const s = new StreamSink(this.#temp);
+      this.#sinks.push(s);
+      return s;
+    }
+    if (this.#kind === 'file') throw new Error('a single-file output cannot hold members');
+    if (path.split('/').some((p) => p === '..' || p === '') || path.startsWith('/')) {
+      throw new NnportError('UNSAFE_PATH', `member path '${path}' leaves the output folder`, { file: this.name });
+    }
+    this.#kind = 'folder';
+    if (!this.#folderMade) {
+      await mkdir(this.#temp);
+      this.#folderMade = true;
+    }
+    const full = join(this.#temp, ...path.split('/'));
+    await mkdir(dirname(full), { recursive: true });
+    const s = new StreamSink(full);
+    this.#sinks.push(s);
+    return s;
+  }
+
+  /** Moves the finished output into place. */
+  async commit(): Promise<void> {
+    if (this.#kind === undefined) throw new Error('nothing was written');
+    await checkWritable(this.name, this.#force);
+    if (this.#kind === 'file' || !(await pathExists(this.name))) {
+      await rename(this.#temp, this.name); // atomic replace for files
+      return;
+    }
+    // An existing folder (with --force): move it aside, move the new one in, then delete the old.
+    const trash = `${this.#temp}.old`;
+    await rename(this.name, trash);
+    await rename(this.#temp, this.name);
+    await rm(trash, { recursive: true, force: true });
+  }
+
+  /** Removes everything written so far. */
+  async abort(): Promise<void> {
+    for (const s of this.#sinks) s.destroy();
+    await rm(this.#temp, { recursive: true, force: true });
+  }
+}
