@@ -50,3 +50,9 @@ export const MAX_TOKEN_BYTES = 1_048_576;
 
 /** Shard files one sharded safetensors index may name: real sets have tens to hundreds. */
 export const MAX_SHARDS = 100_000;
+
+/**
+ * Deepest nesting of Python literals nnport parses (npy header dicts, whose structured dtypes
+ * nest lists and tuples a few levels): a header of 100 MB of `[` must not overflow the stack.
+ */
+export const MAX_LITERAL_DEPTH = 64;
