@@ -2,8 +2,10 @@
  * The plug-in contract every format implements (DESIGN §2, STYLE habit 2): a cheap, pure `detect`
  * and a real `read` and/or `write`.
  */
-import type { ByteSource } from '../io/byte-source.js';
+
 import type { WriteTarget } from '../io/byte-sink.js';
+import type { ByteSource } from '../io/byte-source.js';
+import type { FormatRequest, ParseRequest } from '../io/text/chunk.js';
 import type { Model } from './model.js';
 
 /** What `detect` may look at: the name and the first bytes, nothing else. */
@@ -44,8 +46,10 @@ export interface ReadInput {
 
 /** Options every reader accepts; formats add their own keys. */
 export interface ReadOptions {
+  /** Parallel helpers the host offers (text readers parse tensor data in worker threads). */
+  readonly parallel?: ParallelText;
   /** Format-specific options from the CLI or the caller, by name. */
-  readonly [key: string]: string | number | boolean | undefined;
+  readonly [key: string]: string | number | boolean | ParallelText | undefined;
 }
 
 /** Options every writer accepts; formats add their own keys. */
@@ -59,34 +63,25 @@ export interface WriteOptions {
 }
 
 /**
- * Formatting of tensor values as text on other threads. The text writers call it with a chunk of
- * canonical bytes and the layout to produce; Node implements it with worker threads, and without
- * it the writers format on the calling thread (same bytes either way).
+ * Formatting and parsing of tensor values as text on other threads. A text writer cuts its work
+ * into chunk requests (plain, structured-cloneable objects) and either runs `formatChunk` /
+ * `parseChunk` from `io/text/chunk.ts` itself or hands the requests here; Node implements this
+ * with worker threads running the same pure functions, so the bytes are identical either way.
+ * Callers keep at most `concurrency` requests in flight and consume results strictly in order.
  */
 export interface ParallelText {
   /** How many chunks are worth keeping in flight. */
   readonly concurrency: number;
-  /** Formats `request` exactly as `formatValues` in `io/text/values.ts` would. */
+  /** Formats `request` exactly as `formatChunk(request)` would. */
   format(request: FormatRequest): Promise<Uint8Array>;
+  /**
+   * Parses `request` exactly as `parseChunk(request)` would. A malformed value rejects with the
+   * same NnportError (code and line:column location) `parseChunk` throws.
+   */
+  parse(request: ParseRequest): Promise<Uint8Array>;
 }
 
-/** A chunk of values to format as text; see `io/text/values.ts`. */
-export interface FormatRequest {
-  /** Element type of `bytes`. */
-  readonly dtype: string;
-  /** Canonical bytes of whole elements. */
-  readonly bytes: Uint8Array;
-  /** Elements per output row. */
-  readonly rowLength: number;
-  /** Bytes written before each row. */
-  readonly rowPrefix: Uint8Array;
-  /** Bytes written between values of a row. */
-  readonly separator: Uint8Array;
-  /** Bytes written after each row. */
-  readonly rowSuffix: Uint8Array;
-  /** Bytes between rows (after the suffix of all but the last row of the chunk). */
-  readonly rowJoin: Uint8Array;
-}
+export type { FormatRequest, ParseRequest } from '../io/text/chunk.js';
 
 /** A format plug-in. */
 export interface FormatPlugin {

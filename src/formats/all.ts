@@ -4,7 +4,7 @@
  */
 import type { FormatPlugin } from '../core/format.js';
 import { Registry } from '../core/registry.js';
-import { csvFormat } from './csv/index.js';
+import { csvFormat, csvMatrixFormat } from './csv/index.js';
 import { jsonFormat } from './json/index.js';
 import { npyFormat } from './npy/index.js';
 import { npzFormat } from './npz/index.js';
@@ -18,6 +18,7 @@ export const ALL_FORMATS: readonly FormatPlugin[] = [
   npzFormat,
   jsonFormat,
   csvFormat,
+  csvMatrixFormat,
   txtFormat,
 ];
 

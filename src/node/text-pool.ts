@@ -32,7 +32,7 @@ interface Pending {
   reject(e: Error): void;
 }
 
-/** Starts a pool of `threads` workers (default: one per available core). */
+/** Makes a pool of `threads` workers (default: one per available core), started on first use. */
 export function createTextPool(threads = Math.max(1, availableParallelism())): TextPool {
   const url = new URL('./text-worker.js', import.meta.url);
   const workers: Worker[] = [];
@@ -40,32 +40,35 @@ export function createTextPool(threads = Math.max(1, availableParallelism())): T
   const pending = new Map<number, Pending & { worker: number }>();
   let nextId = 0;
 
-  for (let w = 0; w < threads; w++) {
-    const worker = new Worker(url);
-    worker.unref(); // idle workers must not keep the process alive
-    worker.on('message', (reply: Reply) => {
-      const p = pending.get(reply.id);
-      if (p === undefined) return;
-      pending.delete(reply.id);
-      load[w] = (load[w] ?? 1) - 1;
-      if (reply.ok) p.resolve(reply.out);
-      else if (reply.code !== undefined) {
-        p.reject(new NnportError(reply.code, reply.detail, reply.at === undefined ? {} : { at: reply.at }));
-      } else p.reject(new Error(reply.detail));
-    });
-    worker.on('error', (e) => {
-      for (const [id, p] of pending) {
-        if (p.worker === w) {
-          pending.delete(id);
-          p.reject(e);
+  function start(): void {
+    for (let w = 0; w < threads; w++) {
+      const worker = new Worker(url);
+      worker.unref(); // idle workers must not keep the process alive
+      worker.on('message', (reply: Reply) => {
+        const p = pending.get(reply.id);
+        if (p === undefined) return;
+        pending.delete(reply.id);
+        load[w] = (load[w] ?? 1) - 1;
+        if (reply.ok) p.resolve(reply.out);
+        else if (reply.code !== undefined) {
+          p.reject(new NnportError(reply.code, reply.detail, reply.at === undefined ? {} : { at: reply.at }));
+        } else p.reject(new Error(reply.detail));
+      });
+      worker.on('error', (e) => {
+        for (const [id, p] of pending) {
+          if (p.worker === w) {
+            pending.delete(id);
+            p.reject(e);
+          }
         }
-      }
-    });
-    workers.push(worker);
-    load.push(0);
+      });
+      workers.push(worker);
+      load.push(0);
+    }
   }
 
   function run(op: 'format' | 'parse', request: unknown): Promise<Uint8Array> {
+    if (workers.length === 0) start();
     let w = 0;
     for (let i = 1; i < workers.length; i++) if ((load[i] as number) < (load[w] as number)) w = i;
     const id = nextId++;

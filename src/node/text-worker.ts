@@ -4,14 +4,15 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { NnportError } from '../core/errors.js';
-import { formatChunk, parseChunk } from '../io/text/chunk.js';
+import { type FormatRequest, formatChunk, type ParseRequest, parseChunk } from '../io/text/chunk.js';
 
 const port = parentPort;
 if (port === null) throw new Error('text-worker.js must run in a worker thread');
 
-port.on('message', (msg: { id: number; op: 'format' | 'parse'; request: Parameters<typeof formatChunk>[0] }) => {
+port.on('message', (msg: { id: number; op: 'format' | 'parse'; request: FormatRequest | ParseRequest }) => {
   try {
-    const out = msg.op === 'format' ? formatChunk(msg.request) : parseChunk(msg.request as Parameters<typeof parseChunk>[0]);
+    const out =
+      msg.op === 'format' ? formatChunk(msg.request as FormatRequest) : parseChunk(msg.request as ParseRequest);
     port.postMessage({ id: msg.id, ok: true, out }, [out.buffer as ArrayBuffer]);
   } catch (e) {
     if (e instanceof NnportError) {

@@ -65,27 +65,39 @@ export async function convert(argv: string[]): Promise<number> {
   }
   const out = given ?? defaultOutput(input, writer);
   if (resolve(out) === resolve(input)) throw new NnportError('USAGE', `output ${out} is the input`);
-  const model = await openModel(input, values.from === undefined ? {} : { from: values.from });
-  const total = model.tensors.reduce((s, t) => s + t.data.byteLength, 0);
   const threads = values.threads === undefined ? undefined : Number(values.threads);
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 0)) {
     throw new NnportError('USAGE', `--threads needs a whole number, not '${values.threads}'`);
   }
-  let pool: TextPool | undefined;
-  if (TEXT_FORMATS.has(writer.id) && total >= POOL_MIN_BYTES && threads !== 0) {
-    pool = createTextPool(threads);
+  // The pool starts its threads on first use: only text formats with enough data use it.
+  const pool = threads === 0 ? undefined : createTextPool(threads);
+  try {
+    return await run(input, out, writer, values, pool);
+  } finally {
+    await pool?.close();
   }
+}
+
+async function run(
+  input: string,
+  out: string,
+  writer: FormatPlugin,
+  values: { from?: string | undefined; force?: boolean | undefined; json?: boolean | undefined },
+  pool: TextPool | undefined,
+): Promise<number> {
+  const reader = pool === undefined ? {} : { parallel: pool };
+  const model = await openModel(input, values.from === undefined ? { reader } : { from: values.from, reader });
+  const total = model.tensors.reduce((s, t) => s + t.data.byteLength, 0);
   const progress = new Progress(`writing ${out}`);
   try {
     await saveModel(model, out, {
       to: writer.id,
       force: values.force ?? false,
-      ...(pool === undefined ? {} : { parallel: pool }),
+      ...(pool === undefined || total < POOL_MIN_BYTES || !TEXT_FORMATS.has(writer.id) ? {} : { parallel: pool }),
       onProgress: (done: number, all: number) => progress.update(done, all),
     });
   } finally {
     progress.done();
-    await pool?.close();
   }
   const summary = { input, output: out, from: model.format, to: writer.id, tensors: model.tensors.length, bytes: total };
   if (values.json) printJson(summary);

@@ -1,0 +1,139 @@
+/**
+ * The JSON format's chunk requests: pure functions from a plain, structured-cloneable request to
+ * bytes, so that a worker pool can format or parse pieces of a large tensor in parallel while the
+ * caller writes (or places) results strictly in order — the bytes are the same either way
+ * (text-common "Parallel work"). `chunk.ts` dispatches requests here by `kind`.
+ */
+import { type DType, itemSize } from '../../core/dtype.js';
+import { type PieceShape, parsePiece } from './json-data-parse.js';
+import { dataLayout, Odometer } from './json-layout.js';
+import { MAX_VALUE_CHARS, TextBuffer, valueParser, valueWriter } from './values.js';
+
+/** Formats values `[first, first + n)` of a tensor's `data` text (n from `bytes`). */
+export interface JsonFormatRequest {
+  readonly kind: 'json-format';
+  /** Element type of `bytes`. */
+  readonly dtype: DType;
+  /** The whole tensor's shape (it fixes the separators). */
+  readonly shape: readonly number[];
+  /** Spaces before the `"data"` key (6 in an nnport document). */
+  readonly indent: number;
+  /** Index of the first element in `bytes`. */
+  readonly first: number;
+  /** Canonical bytes of whole elements. The request owns them (a pool may transfer them). */
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * Parses a piece of a tensor's `data` text cut at a byte offset, its first value's index unknown
+ * (json-data-parse.ts `parsePiece`). The result is the piece's values as canonical bytes followed
+ * by a trailer describing its separators; `readJsonPiece` splits them and `checkPiece` checks the
+ * separators against the shape once the pieces before have given the first index.
+ */
+export interface JsonParseRequest {
+  readonly kind: 'json-parse';
+  /** Element type to produce. */
+  readonly dtype: DType;
+  /** The piece's text: cut right after a value (unless final), starting right after one (unless initial). The request owns it. */
+  readonly bytes: Uint8Array;
+  /** True when the piece starts the data value (its opening brackets come first). */
+  readonly initial: boolean;
+  /** True when the piece ends the data value (its closing brackets are in it). */
+  readonly final: boolean;
+}
+
+/**
+ * The text of elements `[first, first + n)`: the separator (or the opening brackets) before each
+ * value, the value, and after the tensor's last element the closing brackets. Concatenating the
+ * results of consecutive requests gives the whole `data` value.
+ */
+export function formatJsonChunk(req: JsonFormatRequest): Uint8Array {
+  const layout = dataLayout(req.shape, req.indent);
+  const size = itemSize(req.dtype);
+  const n = req.bytes.byteLength / size;
+  const write = valueWriter(req.dtype, req.bytes, 'json');
+  let sepMax = layout.open.length;
+  for (const s of layout.seps) sepMax = Math.max(sepMax, s.length);
+  const room = MAX_VALUE_CHARS + sepMax;
+  const out = new TextBuffer();
+  out.ensure(Math.min(n, 1 << 16) * (MAX_VALUE_CHARS + 2) + room + layout.close.length);
+  const dims = layout.dims;
+  const rank = dims.length;
+  const rowLength = rank > 0 ? dims[rank - 1] : 1;
+  const seps = layout.seps;
+  // Within a row only the column moves; at a row's end the odometer over the outer dimensions
+  // says how many more arrays close (the separator's m is 1 + its wraps).
+  let column = req.first % rowLength;
+  const rows = new Odometer(dims.slice(0, Math.max(rank - 1, 0)), Math.floor(req.first / rowLength));
+  let buf = out.buf;
+  let pos = out.pos;
+  for (let i = 0; i < n; i++) {
+    if (pos + room > buf.length) {
+      out.pos = pos;
+      out.ensure(room + (n - i) * 4);
+      buf = out.buf;
+    }
+    if (i === 0) {
+      const sep = req.first === 0 ? layout.open : seps[new Odometer(dims, req.first).trailingZeros()];
+      buf.set(sep, pos);
+      pos += sep.length;
+    } else if (++column < rowLength) {
+      buf[pos++] = 0x2c; // ", " within an innermost row: the common case, written without a lookup
+      buf[pos++] = 0x20;
+    } else {
+      column = 0;
+      const sep = seps[1 + rows.next()];
+      buf.set(sep, pos);
+      pos += sep.length;
+    }
+    pos = write(i, buf, pos);
+  }
+  out.pos = pos;
+  if (req.first + n === layout.leaves) out.bytes(layout.close);
+  return out.take();
+}
+
+/**
+ * The values of a piece of `data` text as canonical bytes, then a trailer of little-endian
+ * float64s: the separator marks (index, arrays) pairs, their number, the value count, the
+ * leading `[`s and the closing `]`s. Throws INVALID_STRUCTURE (without a location) on bad text.
+ */
+export function parseJsonChunk(req: JsonParseRequest): Uint8Array {
+  const size = itemSize(req.dtype);
+  // Every value takes at least one byte and one separator.
+  const values = new Uint8Array((Math.floor(req.bytes.length / 2) + 1) * size);
+  const piece = parsePiece(req.bytes, valueParser(req.dtype, values), req.initial, req.final);
+  const n = piece.count * size;
+  const trailer = [...piece.marks, piece.marks.length / 2, piece.count, piece.lead, piece.closing];
+  const out = new Uint8Array(n + trailer.length * 8);
+  out.set(values.subarray(0, n));
+  const view = new DataView(out.buffer, n);
+  for (let j = 0; j < trailer.length; j++) view.setFloat64(j * 8, trailer[j], true);
+  return out;
+}
+
+/** Splits a `parseJsonChunk` result into the values and the piece's separators; undefined if malformed. */
+export function readJsonPiece(
+  result: Uint8Array,
+  dtype: DType,
+): { values: Uint8Array; piece: PieceShape } | undefined {
+  const size = itemSize(dtype);
+  if (result.byteLength < 32) return undefined;
+  const view = new DataView(result.buffer, result.byteOffset, result.byteLength);
+  const last = (j: number): number => view.getFloat64(result.byteLength - 8 * j, true);
+  const closing = last(1);
+  const lead = last(2);
+  const count = last(3);
+  const nMarks = last(4);
+  const n = count * size;
+  if (
+    !Number.isSafeInteger(count) ||
+    !Number.isSafeInteger(nMarks) ||
+    n + (2 * nMarks + 4) * 8 !== result.byteLength
+  ) {
+    return undefined;
+  }
+  const marks: number[] = [];
+  for (let j = 0; j < 2 * nMarks; j++) marks.push(view.getFloat64(n + 8 * j, true));
+  return { values: result.subarray(0, n), piece: { count, marks, lead, closing } };
+}
