@@ -10,9 +10,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { saveModel } from '../src/node.js';
 import type { Model } from '../src/core/model.js';
 import { tensorFromArray } from '../src/core/tensor.js';
+import { saveModel } from '../src/node.js';
 
 interface Run {
   seconds: number;
@@ -59,7 +59,10 @@ function nnport(...args: string[]): Run {
 }
 
 function python(mode: string, model: string, out: string): Run {
-  const r = spawnSync('/usr/bin/python3', [PEERS, mode, model, out], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync('/usr/bin/python3', [PEERS, mode, model, out], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   if (r.status !== 0) throw new Error(`peers.py ${mode} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as Run;
 }
@@ -75,7 +78,9 @@ function line(what: string, params: number, ours: Run, peer: Run | undefined, pe
 
 async function main(): Promise<void> {
   const sizes = (process.env.NNPORT_BENCH_SIZES ?? '25e6,100e6').split(',').map(Number);
-  console.log(`nnport text benchmark: float32, tensors of 4096x1024, ${(await import('node:os')).availableParallelism()} cores`);
+  console.log(
+    `nnport text benchmark: float32, tensors of 4096x1024, ${(await import('node:os')).availableParallelism()} cores`,
+  );
   for (const size of sizes) {
     const dir = await mkdtemp(join(tmpdir(), 'nnport-bench-'));
     try {

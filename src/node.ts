@@ -2,12 +2,12 @@
  * nnport's Node entry: files, atomic outputs and worker threads on top of the browser-safe API.
  */
 import { basename, dirname, extname, join } from 'node:path';
-import { formats, readModel, type ReadModelOptions, writeModel, writerFor } from './api.js';
+import { formats, type ReadModelOptions, readModel, writeModel, writerFor } from './api.js';
 import { NnportError } from './core/errors.js';
 import type { FormatPlugin, WriteOptions } from './core/format.js';
 import type { Model } from './core/model.js';
-import { checkWritable, FileTarget } from './node/file-target.js';
 import { openInput } from './node/file-source.js';
+import { checkWritable, FileTarget } from './node/file-target.js';
 
 export * from './index.js';
 export { closeAllFiles, FileSource, openInput, resolveInside } from './node/file-source.js';
@@ -45,7 +45,10 @@ export function stemOf(path: string): string {
   for (const f of formats().formats) {
     for (const ext of f.extensions) if (lower.endsWith(ext) && ext.length > best.length) best = ext;
   }
-  const stem = best !== '' && best.length < name.length ? name.slice(0, -best.length) : name.slice(0, name.length - extname(name).length);
+  const stem =
+    best !== '' && best.length < name.length
+      ? name.slice(0, -best.length)
+      : name.slice(0, name.length - extname(name).length);
   return join(dirname(path), stem || name);
 }
 
@@ -59,7 +62,11 @@ export function defaultOutput(input: string, f: FormatPlugin): string {
  * Writes a model to a path atomically: refused up front if the path exists and `force` is not
  * set; written to temporary paths; renamed into place only on success; removed on failure.
  */
-export async function saveModel(model: Model, path: string, options: SaveOptions = {}): Promise<FormatPlugin> {
+export async function saveModel(
+  model: Model,
+  path: string,
+  options: SaveOptions = {},
+): Promise<FormatPlugin> {
   const f = chooseWriter(path, options.to);
   const force = options.force ?? false;
   await checkWritable(path, force);

@@ -6,7 +6,7 @@
 import { itemSize } from '../core/dtype.js';
 import type { Model } from '../core/model.js';
 import type { Tensor } from '../core/tensor.js';
-import { NUMERIC_CHUNK_BYTES, decodeNumbers } from './numeric.js';
+import { decodeNumbers, NUMERIC_CHUNK_BYTES } from './numeric.js';
 
 /** Tolerances; with both 0 (the default) only bit-exact tensors count as equal. */
 export interface DiffOptions {
@@ -87,7 +87,7 @@ async function compareTensor(a: Tensor, b: Tensor, atol: number, rtol: number): 
       if (same) continue;
       differing++;
       // NaN against NaN (different payloads) is numerically equal; NaN against a number is infinitely far.
-      const bothNaN = p !== p && q !== q;
+      const bothNaN = Number.isNaN(p) && Number.isNaN(q);
       const abs = bothNaN || p === q ? 0 : Math.abs(p - q) || Number.POSITIVE_INFINITY;
       const rel = abs === 0 ? 0 : q === 0 ? Number.POSITIVE_INFINITY : abs / Math.abs(q);
       if (worstIndex < 0 || abs > maxAbs) {
@@ -136,6 +136,8 @@ export async function diffModels(a: Model, b: Model, options: DiffOptions = {}):
   const onlyInA = a.tensors.filter((t) => !byName.has(t.name)).map((t) => t.name);
   const onlyInB = b.tensors.filter((t) => !namesA.has(t.name)).map((t) => t.name);
   const differs =
-    onlyInA.length > 0 || onlyInB.length > 0 || tensors.some((t) => t.status === 'different' || t.status === 'mismatch');
+    onlyInA.length > 0 ||
+    onlyInB.length > 0 ||
+    tensors.some((t) => t.status === 'different' || t.status === 'mismatch');
   return { tensors, onlyInA, onlyInB, differs };
 }

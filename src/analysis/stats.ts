@@ -36,7 +36,7 @@ export async function tensorStats(t: Tensor): Promise<TensorStats> {
   for await (const chunk of numberChunks(t)) {
     for (let i = 0; i < chunk.length; i++) {
       const x = chunk[i] as number;
-      if (x !== x) {
+      if (Number.isNaN(x)) {
         nan++;
         continue;
       }

@@ -29,7 +29,12 @@ export function parse<O extends Record<string, OptionSpec>>(
   options: O,
 ): { values: OptionValues<O & typeof COMMON_OPTIONS>; positionals: string[] } {
   try {
-    const r = parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
+    const r = parseArgs({
+      args: argv,
+      options: { ...COMMON_OPTIONS, ...options },
+      allowPositionals: true,
+      strict: true,
+    });
     return { values: r.values as OptionValues<O & typeof COMMON_OPTIONS>, positionals: r.positionals };
   } catch (e) {
     throw new NnportError('USAGE', e instanceof Error ? e.message : String(e));

@@ -65,7 +65,9 @@ export class Progress {
     const frac = Math.min(1, done / total);
     const filled = Math.round(frac * width);
     const bar = '#'.repeat(filled) + '-'.repeat(width - filled);
-    process.stderr.write(`\r${this.#label} [${bar}] ${(frac * 100).toFixed(0).padStart(3)}% ${humanBytes(done)}`);
+    process.stderr.write(
+      `\r${this.#label} [${bar}] ${(frac * 100).toFixed(0).padStart(3)}% ${humanBytes(done)}`,
+    );
     this.#drawn = true;
   }
 

@@ -6,7 +6,13 @@ import type { Graph } from './graph.js';
 import type { Tensor } from './tensor.js';
 
 /** Any JSON value; metadata and tensor `meta` are restricted to these so every text format can carry them. */
-export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+export type JsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | readonly JsonValue[]
+  | { readonly [key: string]: JsonValue };
 
 /** A model in nnport's one representation. */
 export interface Model {

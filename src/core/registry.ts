@@ -78,13 +78,24 @@ export class Registry {
       }
       candidates = [f];
     } else {
-      const head = input.isFolder ? new Uint8Array(0) : await input.source.read(0, Math.min(PROBE_BYTES, input.source.size));
-      candidates = this.candidates({ name: input.name, head, size: input.source.size, isFolder: input.isFolder });
+      const head = input.isFolder
+        ? new Uint8Array(0)
+        : await input.source.read(0, Math.min(PROBE_BYTES, input.source.size));
+      candidates = this.candidates({
+        name: input.name,
+        head,
+        size: input.source.size,
+        isFolder: input.isFolder,
+      });
     }
     if (candidates.length === 0) {
-      throw new NnportError('NO_READER', 'no format recognises this file (see nnport formats; --from FORMAT forces one)', {
-        file: input.name,
-      });
+      throw new NnportError(
+        'NO_READER',
+        'no format recognises this file (see nnport formats; --from FORMAT forces one)',
+        {
+          file: input.name,
+        },
+      );
     }
     const failures: NnportError[] = [];
     for (const f of candidates) {
@@ -98,8 +109,13 @@ export class Registry {
       }
     }
     if (failures.length === 1) throw failures[0];
-    const all = failures.map((e) => `${e.format}: ${e.detail}${e.at ? ` (${describeAt(e)})` : ''}`).join('; ');
-    throw new NnportError('NO_READER', `no format could read it: ${all}`, { file: input.name, cause: failures });
+    const all = failures
+      .map((e) => `${e.format}: ${e.detail}${e.at ? ` (${describeAt(e)})` : ''}`)
+      .join('; ');
+    throw new NnportError('NO_READER', `no format could read it: ${all}`, {
+      file: input.name,
+      cause: failures,
+    });
   }
 }
 

@@ -3,11 +3,12 @@
  * dense, row-major (C order) and little-endian; readers of other layouts (Fortran order,
  * big-endian) convert when the data is read.
  */
-import { type DType, byteLengthOf, type TypedArrayOf, viewAs } from './dtype.js';
+
+import { type ByteSource, BytesSource } from '../io/byte-source.js';
+import { byteLengthOf, type DType, type TypedArrayOf, viewAs } from './dtype.js';
 import { NnportError } from './errors.js';
 import { MAX_ELEMENTS, MAX_RANK, MAX_TENSOR_BYTES_IN_MEMORY } from './limits.js';
 import type { JsonValue } from './model.js';
-import { BytesSource, type ByteSource } from '../io/byte-source.js';
 
 /** A tensor's bytes, in the canonical layout, read on demand. */
 export interface TensorData {
@@ -67,7 +68,10 @@ export class SourceData implements TensorData {
 
   read(offset = 0, length = this.byteLength - offset): Promise<Uint8Array> {
     if (offset < 0 || length < 0 || offset > this.byteLength - length) {
-      throw new NnportError('INVALID_OFFSET', `read of ${length} bytes at ${offset} outside tensor of ${this.byteLength}`);
+      throw new NnportError(
+        'INVALID_OFFSET',
+        `read of ${length} bytes at ${offset} outside tensor of ${this.byteLength}`,
+      );
     }
     return this.#source.read(this.#offset + offset, length);
   }
@@ -118,15 +122,24 @@ export function tensorFromArray<D extends DType>(
   shape: readonly number[],
   values: TypedArrayOf[D],
 ): Tensor {
-  return tensorFromBytes(name, dtype, shape, new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+  return tensorFromBytes(
+    name,
+    dtype,
+    shape,
+    new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
+  );
 }
 
 /** Reads a whole tensor into memory (refusing tensors over MAX_TENSOR_BYTES_IN_MEMORY). */
 export async function readTensorBytes(t: Tensor): Promise<Uint8Array> {
   if (t.data.byteLength > MAX_TENSOR_BYTES_IN_MEMORY) {
-    throw new NnportError('LIMIT_EXCEEDED', `tensor of ${t.data.byteLength} bytes is too large to hold at once`, {
-      at: { tensor: t.name },
-    });
+    throw new NnportError(
+      'LIMIT_EXCEEDED',
+      `tensor of ${t.data.byteLength} bytes is too large to hold at once`,
+      {
+        at: { tensor: t.name },
+      },
+    );
   }
   return t.data.read(0, t.data.byteLength);
 }
@@ -140,7 +153,11 @@ export async function readTensor<D extends DType>(t: Tensor & { dtype: D }): Pro
  * Reads a tensor's data in pieces of at most `maxBytes` (rounded down to whole elements), for
  * writers that stream tensors larger than memory.
  */
-export async function* readChunks(t: Tensor, maxBytes: number, elementBytes: number): AsyncGenerator<Uint8Array> {
+export async function* readChunks(
+  t: Tensor,
+  maxBytes: number,
+  elementBytes: number,
+): AsyncGenerator<Uint8Array> {
   const step = Math.max(elementBytes, maxBytes - (maxBytes % elementBytes));
   for (let off = 0; off < t.data.byteLength; off += step) {
     yield await t.data.read(off, Math.min(step, t.data.byteLength - off));

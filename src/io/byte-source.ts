@@ -27,10 +27,14 @@ export function checkRange(source: ByteSource, offset: number, length: number): 
     length < 0 ||
     offset > source.size - length
   ) {
-    throw new NnportError('TRUNCATED', `needs bytes ${offset}..${offset + length} but the file has ${source.size}`, {
-      file: source.name,
-      at: { byte: Math.min(Math.max(offset, 0), source.size) },
-    });
+    throw new NnportError(
+      'TRUNCATED',
+      `needs bytes ${offset}..${offset + length} but the file has ${source.size}`,
+      {
+        file: source.name,
+        at: { byte: Math.min(Math.max(offset, 0), source.size) },
+      },
+    );
   }
 }
 

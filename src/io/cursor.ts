@@ -35,9 +35,13 @@ export class Cursor {
   /** Throws TRUNCATED unless `n` more bytes are available. */
   need(n: number, what = 'data'): void {
     if (!Number.isSafeInteger(n) || n < 0 || n > this.remaining) {
-      throw new NnportError('TRUNCATED', `file ends inside ${what} (needs ${n} bytes, ${this.remaining} left)`, {
-        at: { byte: this.offset },
-      });
+      throw new NnportError(
+        'TRUNCATED',
+        `file ends inside ${what} (needs ${n} bytes, ${this.remaining} left)`,
+        {
+          at: { byte: this.offset },
+        },
+      );
     }
   }
 
@@ -108,7 +112,11 @@ export function decodeUtf8(bytes: Uint8Array, at?: number): string {
   try {
     return UTF8.decode(bytes);
   } catch {
-    throw new NnportError('INVALID_STRUCTURE', 'invalid UTF-8 text', at === undefined ? {} : { at: { byte: at } });
+    throw new NnportError(
+      'INVALID_STRUCTURE',
+      'invalid UTF-8 text',
+      at === undefined ? {} : { at: { byte: at } },
+    );
   }
 }
 

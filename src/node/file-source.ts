@@ -50,7 +50,10 @@ export class FileSource implements ByteSource {
       const n = Math.min(MAX_SINGLE_READ, length - done);
       const { bytesRead } = await fh.read(out, done, n, offset + done);
       if (bytesRead === 0) {
-        throw new NnportError('TRUNCATED', 'file shrank while reading', { file: this.name, at: { byte: offset + done } });
+        throw new NnportError('TRUNCATED', 'file shrank while reading', {
+          file: this.name,
+          at: { byte: offset + done },
+        });
       }
       done += bytesRead;
     }
@@ -109,7 +112,9 @@ export async function openInput(path: string): Promise<ReadInput> {
   }
   const isFolder = st.isDirectory();
   const folder = isFolder ? resolve(path) : dirname(resolve(path));
-  const source: ByteSource = isFolder ? new BytesSource(new Uint8Array(0), path) : new FileSource(path, st.size);
+  const source: ByteSource = isFolder
+    ? new BytesSource(new Uint8Array(0), path)
+    : new FileSource(path, st.size);
   if (source instanceof FileSource) opened.add(source);
   return {
     source,

@@ -88,7 +88,10 @@ export class FileTarget implements WriteTarget {
   constructor(path: string, force: boolean) {
     this.name = path;
     this.#force = force;
-    this.#temp = join(dirname(path), `.${basename(path)}.nnport-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+    this.#temp = join(
+      dirname(path),
+      `.${basename(path)}.nnport-${process.pid}-${randomBytes(4).toString('hex')}.tmp`,
+    );
   }
 
   async create(path?: string): Promise<ByteSink> {
@@ -101,7 +104,9 @@ export class FileTarget implements WriteTarget {
     }
     if (this.#kind === 'file') throw new Error('a single-file output cannot hold members');
     if (path.split('/').some((p) => p === '..' || p === '') || path.startsWith('/')) {
-      throw new NnportError('UNSAFE_PATH', `member path '${path}' leaves the output folder`, { file: this.name });
+      throw new NnportError('UNSAFE_PATH', `member path '${path}' leaves the output folder`, {
+        file: this.name,
+      });
     }
     this.#kind = 'folder';
     if (!this.#folderMade) {

@@ -12,7 +12,9 @@ if (port === null) throw new Error('text-worker.js must run in a worker thread')
 port.on('message', (msg: { id: number; op: 'format' | 'parse'; request: FormatRequest | ParseRequest }) => {
   try {
     const out =
-      msg.op === 'format' ? formatChunk(msg.request as FormatRequest) : parseChunk(msg.request as ParseRequest);
+      msg.op === 'format'
+        ? formatChunk(msg.request as FormatRequest)
+        : parseChunk(msg.request as ParseRequest);
     port.postMessage({ id: msg.id, ok: true, out }, [out.buffer as ArrayBuffer]);
   } catch (e) {
     if (e instanceof NnportError) {

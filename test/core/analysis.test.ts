@@ -10,9 +10,17 @@ function model(...tensors: Model['tensors']): Model {
 }
 
 test('stats count zeros, NaN and Inf apart and use finite values for the moments', async () => {
-  const t = tensorFromArray('w', 'float32', [6], new Float32Array([1, 2, 3, 0, Number.NaN, Number.POSITIVE_INFINITY]));
+  const t = tensorFromArray(
+    'w',
+    'float32',
+    [6],
+    new Float32Array([1, 2, 3, 0, Number.NaN, Number.POSITIVE_INFINITY]),
+  );
   const s = await tensorStats(t);
-  assert.deepEqual({ min: s.min, max: s.max, zeros: s.zeros, nan: s.nan, inf: s.inf }, { min: 0, max: 3, zeros: 1, nan: 1, inf: 1 });
+  assert.deepEqual(
+    { min: s.min, max: s.max, zeros: s.zeros, nan: s.nan, inf: s.inf },
+    { min: 0, max: 3, zeros: 1, nan: 1, inf: 1 },
+  );
   assert.equal(s.mean, 1.5);
   assert.ok(Math.abs((s.std as number) - Math.sqrt(1.25)) < 1e-12);
   const empty = await tensorStats(tensorFromArray('e', 'int8', [0], new Int8Array(0)));
@@ -21,8 +29,14 @@ test('stats count zeros, NaN and Inf apart and use finite values for the moments
 
 test('stats decode float16, bfloat16 and int64', async () => {
   // float16 0x3c00 = 1, 0xc000 = -2; bfloat16 0x3f80 = 1, 0x4040 = 3
-  assert.equal((await tensorStats(tensorFromArray('h', 'float16', [2], new Uint16Array([0x3c00, 0xc000])))).min, -2);
-  assert.equal((await tensorStats(tensorFromArray('b', 'bfloat16', [2], new Uint16Array([0x3f80, 0x4040])))).max, 3);
+  assert.equal(
+    (await tensorStats(tensorFromArray('h', 'float16', [2], new Uint16Array([0x3c00, 0xc000])))).min,
+    -2,
+  );
+  assert.equal(
+    (await tensorStats(tensorFromArray('b', 'bfloat16', [2], new Uint16Array([0x3f80, 0x4040])))).max,
+    3,
+  );
   assert.equal((await tensorStats(tensorFromArray('i', 'int64', [2], new BigInt64Array([-5n, 7n])))).mean, 1);
 });
 

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { memoryInput } from '../../src/api.js';
 import { byteLengthOf, DTYPES, isDType, viewAs } from '../../src/core/dtype.js';
 import { isNnportError, NnportError } from '../../src/core/errors.js';
 import type { FormatPlugin, ReadInput } from '../../src/core/format.js';
 import { MAX_RANK } from '../../src/core/limits.js';
 import { Registry } from '../../src/core/registry.js';
 import { elementCount, readTensor, tensorFromArray, tensorFromBytes } from '../../src/core/tensor.js';
-import { memoryInput } from '../../src/api.js';
 import { BytesSource, SubSource } from '../../src/io/byte-source.js';
 import { Cursor } from '../../src/io/cursor.js';
 
@@ -52,14 +52,29 @@ test('viewAs is zero-copy when aligned and copies when not', () => {
 test('elementCount checks dimensions, rank and overflow', () => {
   assert.equal(elementCount([]), 1);
   assert.equal(elementCount([2, 0, 5]), 0);
-  assert.equal(code(() => elementCount([-1])), 'INVALID_STRUCTURE');
-  assert.equal(code(() => elementCount([1.5])), 'INVALID_STRUCTURE');
-  assert.equal(code(() => elementCount([2 ** 30, 2 ** 30, 2 ** 30])), 'LIMIT_EXCEEDED');
-  assert.equal(code(() => elementCount(new Array(MAX_RANK + 1).fill(1))), 'LIMIT_EXCEEDED');
+  assert.equal(
+    code(() => elementCount([-1])),
+    'INVALID_STRUCTURE',
+  );
+  assert.equal(
+    code(() => elementCount([1.5])),
+    'INVALID_STRUCTURE',
+  );
+  assert.equal(
+    code(() => elementCount([2 ** 30, 2 ** 30, 2 ** 30])),
+    'LIMIT_EXCEEDED',
+  );
+  assert.equal(
+    code(() => elementCount(new Array(MAX_RANK + 1).fill(1))),
+    'LIMIT_EXCEEDED',
+  );
 });
 
 test('tensorFromBytes checks the byte count', async () => {
-  assert.equal(code(() => tensorFromBytes('w', 'float32', [2], new Uint8Array(7))), 'INVALID_STRUCTURE');
+  assert.equal(
+    code(() => tensorFromBytes('w', 'float32', [2], new Uint8Array(7))),
+    'INVALID_STRUCTURE',
+  );
   const t = tensorFromArray('w', 'int16', [3], new Int16Array([1, -2, 3]));
   assert.deepEqual([...(await readTensor(t))], [1, -2, 3]);
 });
@@ -68,7 +83,11 @@ test('errors render file, format, message and location', () => {
   const e = new NnportError('TRUNCATED', 'file ends inside header', { at: { byte: 12 } });
   e.locate('a.npy', 'npy');
   assert.equal(e.message, 'a.npy: npy: file ends inside header (at byte 12)');
-  const j = new NnportError('INVALID_STRUCTURE', 'bad', { file: 'm.json', format: 'json', at: { path: '$.tensors[0]' } });
+  const j = new NnportError('INVALID_STRUCTURE', 'bad', {
+    file: 'm.json',
+    format: 'json',
+    at: { path: '$.tensors[0]' },
+  });
   assert.equal(j.message, 'm.json: json: bad (at $.tensors[0])');
   const l = new NnportError('INVALID_STRUCTURE', 'bad', { at: { line: 3, column: 7 } });
   assert.equal(l.message, 'bad (at line 3:7)');
@@ -83,7 +102,10 @@ test('byte sources check ranges and sub-sources stay in their window', async () 
   const sub = new SubSource(src, 2, 2);
   assert.deepEqual([...(await sub.read(0, 2))], [3, 4]);
   assert.equal(await codeAsync(() => sub.read(1, 2)), 'TRUNCATED');
-  assert.equal(code(() => new SubSource(src, 4, 2)), 'TRUNCATED');
+  assert.equal(
+    code(() => new SubSource(src, 4, 2)),
+    'TRUNCATED',
+  );
 });
 
 test('cursor raises TRUNCATED with the absolute offset', () => {
@@ -122,7 +144,10 @@ test('registry ranks content matches before name matches and collects every fail
   );
   assert.equal((await reg.read(input)).format, 'a');
 
-  const failing = new Registry([plugin('a', () => 'content', 'broken a'), plugin('b', () => 'name', 'broken b')]);
+  const failing = new Registry([
+    plugin('a', () => 'content', 'broken a'),
+    plugin('b', () => 'name', 'broken b'),
+  ]);
   try {
     await failing.read(input);
     assert.fail('expected NO_READER');

@@ -6,10 +6,10 @@
 import { resolve } from 'node:path';
 import { NnportError } from '../../core/errors.js';
 import type { FormatPlugin } from '../../core/format.js';
-import { chooseWriter, defaultOutput, openModel, saveModel } from '../../node.js';
 import { createTextPool, type TextPool } from '../../node/text-pool.js';
+import { chooseWriter, defaultOutput, openModel, saveModel } from '../../node.js';
 import { parse, positionals } from '../args.js';
-import { humanBytes, printJson, Progress } from '../output.js';
+import { humanBytes, Progress, printJson } from '../output.js';
 
 /** Help text. */
 export const CONVERT_HELP = `usage: nnport convert IN [OUT] [--to FORMAT] [--from FORMAT] [--layout long|matrix] [--force] [--json]
@@ -38,10 +38,15 @@ const TEXT_FORMATS = new Set(['json', 'csv', 'csv-matrix', 'txt']);
 /** Below this many bytes of tensor data, starting worker threads costs more than it saves. */
 const POOL_MIN_BYTES = 4 << 20;
 
-function pickWriter(out: string | undefined, to: string | undefined, layout: string | undefined): FormatPlugin {
+function pickWriter(
+  out: string | undefined,
+  to: string | undefined,
+  layout: string | undefined,
+): FormatPlugin {
   let id = to;
   if (layout !== undefined) {
-    if (layout !== 'long' && layout !== 'matrix') throw new NnportError('USAGE', `--layout is long or matrix, not '${layout}'`);
+    if (layout !== 'long' && layout !== 'matrix')
+      throw new NnportError('USAGE', `--layout is long or matrix, not '${layout}'`);
     if (id === undefined && out === undefined) id = 'csv';
     if (id === 'csv' && layout === 'matrix') id = 'csv-matrix';
   }
@@ -58,7 +63,10 @@ export async function convert(argv: string[]): Promise<number> {
     force: { type: 'boolean' },
     threads: { type: 'string' },
   });
-  const [input, given] = positionals(pos, 1, 2, 'nnport convert IN [OUT] [--to FORMAT]') as [string, string | undefined];
+  const [input, given] = positionals(pos, 1, 2, 'nnport convert IN [OUT] [--to FORMAT]') as [
+    string,
+    string | undefined,
+  ];
   let writer = pickWriter(given, values.to, values.layout);
   if (given !== undefined && values.to === undefined && values.layout === 'matrix' && writer.id === 'csv') {
     writer = chooseWriter(given, 'csv-matrix');
@@ -86,21 +94,36 @@ async function run(
   pool: TextPool | undefined,
 ): Promise<number> {
   const reader = pool === undefined ? {} : { parallel: pool };
-  const model = await openModel(input, values.from === undefined ? { reader } : { from: values.from, reader });
+  const model = await openModel(
+    input,
+    values.from === undefined ? { reader } : { from: values.from, reader },
+  );
   const total = model.tensors.reduce((s, t) => s + t.data.byteLength, 0);
   const progress = new Progress(`writing ${out}`);
   try {
     await saveModel(model, out, {
       to: writer.id,
       force: values.force ?? false,
-      ...(pool === undefined || total < POOL_MIN_BYTES || !TEXT_FORMATS.has(writer.id) ? {} : { parallel: pool }),
+      ...(pool === undefined || total < POOL_MIN_BYTES || !TEXT_FORMATS.has(writer.id)
+        ? {}
+        : { parallel: pool }),
       onProgress: (done: number, all: number) => progress.update(done, all),
     });
   } finally {
     progress.done();
   }
-  const summary = { input, output: out, from: model.format, to: writer.id, tensors: model.tensors.length, bytes: total };
+  const summary = {
+    input,
+    output: out,
+    from: model.format,
+    to: writer.id,
+    tensors: model.tensors.length,
+    bytes: total,
+  };
   if (values.json) printJson(summary);
-  else process.stderr.write(`wrote ${out} (${writer.id}, ${model.tensors.length} tensors, ${humanBytes(total)} of tensor data)\n`);
+  else
+    process.stderr.write(
+      `wrote ${out} (${writer.id}, ${model.tensors.length} tensors, ${humanBytes(total)} of tensor data)\n`,
+    );
   return 0;
 }

@@ -46,10 +46,34 @@ export async function diff(argv: string[]): Promise<number> {
   if (bad.length > 0) {
     const rows = bad.map((t) =>
       t.status === 'mismatch'
-        ? [t.name, 'mismatch', `${t.a.dtype}[${t.a.shape.join(',')}] vs ${t.b.dtype}[${t.b.shape.join(',')}]`, '', '', '']
-        : [t.name, t.status, String(t.differing ?? ''), num(t.maxAbs), num(t.maxRel), String(t.worstIndex ?? '')],
+        ? [
+            t.name,
+            'mismatch',
+            `${t.a.dtype}[${t.a.shape.join(',')}] vs ${t.b.dtype}[${t.b.shape.join(',')}]`,
+            '',
+            '',
+            '',
+          ]
+        : [
+            t.name,
+            t.status,
+            String(t.differing ?? ''),
+            num(t.maxAbs),
+            num(t.maxRel),
+            String(t.worstIndex ?? ''),
+          ],
     );
-    lines.push('', table(['tensor', 'status', 'differing', 'max abs', 'max rel', 'worst index'], rows, [false, false, true, true, true, true]));
+    lines.push(
+      '',
+      table(['tensor', 'status', 'differing', 'max abs', 'max rel', 'worst index'], rows, [
+        false,
+        false,
+        true,
+        true,
+        true,
+        true,
+      ]),
+    );
   }
   for (const n of result.onlyInA) lines.push(`only in A: ${n}`);
   for (const n of result.onlyInB) lines.push(`only in B: ${n}`);

@@ -42,10 +42,21 @@ export async function inspect(argv: string[]): Promise<number> {
     params += n;
     bytes += t.data.byteLength;
     const stats: TensorStats | undefined = values.stats ? await tensorStats(t) : undefined;
-    rows.push({ name: t.name, dtype: t.dtype, shape: t.shape, parameters: n, bytes: t.data.byteLength, stats });
+    rows.push({
+      name: t.name,
+      dtype: t.dtype,
+      shape: t.shape,
+      parameters: n,
+      bytes: t.data.byteLength,
+      stats,
+    });
   }
   const graph = model.graph
-    ? { nodes: model.graph.nodes.length, inputs: model.graph.inputs.length, outputs: model.graph.outputs.length }
+    ? {
+        nodes: model.graph.nodes.length,
+        inputs: model.graph.inputs.length,
+        outputs: model.graph.outputs.length,
+      }
     : null;
   if (values.json) {
     printJson({
@@ -58,7 +69,9 @@ export async function inspect(argv: string[]): Promise<number> {
     });
     return 0;
   }
-  const lines: string[] = [`${path}: ${model.format}, ${rows.length} tensors, ${groupDigits(params)} parameters, ${humanBytes(bytes)}`];
+  const lines: string[] = [
+    `${path}: ${model.format}, ${rows.length} tensors, ${groupDigits(params)} parameters, ${humanBytes(bytes)}`,
+  ];
   const meta = Object.entries(model.metadata);
   if (meta.length > 0) {
     lines.push('metadata:');
@@ -75,10 +88,24 @@ export async function inspect(argv: string[]): Promise<number> {
     right.push(true, true, true, true, true, true, true);
   }
   const cells = rows.map((r) => {
-    const base = [r.name, r.dtype, `[${r.shape.join(', ')}]`, groupDigits(r.parameters), groupDigits(r.bytes)];
+    const base = [
+      r.name,
+      r.dtype,
+      `[${r.shape.join(', ')}]`,
+      groupDigits(r.parameters),
+      groupDigits(r.bytes),
+    ];
     if (r.stats) {
       const s = r.stats;
-      base.push(fmt(s.min), fmt(s.max), fmt(s.mean), fmt(s.std), groupDigits(s.zeros), groupDigits(s.nan), groupDigits(s.inf));
+      base.push(
+        fmt(s.min),
+        fmt(s.max),
+        fmt(s.mean),
+        fmt(s.std),
+        groupDigits(s.zeros),
+        groupDigits(s.nan),
+        groupDigits(s.inf),
+      );
     }
     return base;
   });
