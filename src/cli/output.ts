@@ -66,7 +66,7 @@ export class Progress {
     const filled = Math.round(frac * width);
     const bar = '#'.repeat(filled) + '-'.repeat(width - filled);
     process.stderr.write(
-      `\r${this.#label} [${bar}] ${(frac * 100).toFixed(0).padStart(3)}% ${humanBytes(done)}`,
+      `\r${this.#label} [${bar}] ${(frac * 100).toFixed(0).padStart(3)}% ${humanBytes(done)} of ${humanBytes(total)}\x1b[K`,
     );
     this.#drawn = true;
   }

@@ -93,6 +93,11 @@ export interface FormatPlugin {
   readonly extensions: readonly string[];
   /** Whether `write` produces one file or a folder. */
   readonly output?: 'file' | 'folder';
+  /**
+   * What of a model besides its tensors the format's writer keeps; absent means neither. The CLI
+   * names what a conversion would drop, so nothing is lost silently.
+   */
+  readonly keeps?: { readonly metadata: boolean; readonly graph: boolean };
   /** Cheap, pure, never throws. */
   detect(probe: Probe): Detection;
   /** Reads a model. Throws NnportError with a code. */

@@ -131,3 +131,20 @@ test('diff finds one perturbed weight and exits 1; tolerances make it pass', asy
   assert.equal(bias?.worstIndex, 0);
   assert.equal(nnport('diff', EXAMPLE, changed, '--atol', '1000').code, 0);
 });
+
+test('a conversion that cannot keep metadata says so instead of dropping it silently', async () => {
+  const dir = await tempDir();
+  const src = join(dir, 'meta.json');
+  // metadata survives safetensors → json; json → npz must name what it drops
+  const made = nnport('convert', EXAMPLE, join(dir, 'plain.json'));
+  assert.equal(made.code, 0);
+  const text = (await readFile(join(dir, 'plain.json'), 'utf8')).replace(
+    '"metadata": {}',
+    '"metadata": {"author": "me"}',
+  );
+  await writeFile(src, text);
+  const r = nnport('convert', src, join(dir, 'out.npz'), '--json');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /note: npz cannot hold model metadata \(author\)/);
+  assert.deepEqual((JSON.parse(r.stdout) as { dropped: string[] }).dropped, ['model metadata (author)']);
+});

@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { NnportError } from '../../core/errors.js';
 import type { FormatPlugin } from '../../core/format.js';
+import type { Model } from '../../core/model.js';
 import { createTextPool, type TextPool } from '../../node/text-pool.js';
 import { chooseWriter, defaultOutput, openModel, saveModel } from '../../node.js';
 import { parse, positionals } from '../args.js';
@@ -54,6 +55,16 @@ function pickWriter(
   return chooseWriter(out ?? '', id);
 }
 
+/** What of `model` besides its tensors the writer cannot keep, for a note (nothing is dropped silently). */
+function droppedBy(model: Model, writer: FormatPlugin): string[] {
+  const out: string[] = [];
+  const keys = Object.keys(model.metadata);
+  if (keys.length > 0 && writer.keeps?.metadata !== true) out.push(`model metadata (${keys.join(', ')})`);
+  if (model.graph !== undefined && writer.keeps?.graph !== true)
+    out.push(`the graph (${model.graph.nodes.length} nodes)`);
+  return out;
+}
+
 /** Runs `convert`. */
 export async function convert(argv: string[]): Promise<number> {
   const { values, positionals: pos } = parse(argv, {
@@ -99,6 +110,9 @@ async function run(
     values.from === undefined ? { reader } : { from: values.from, reader },
   );
   const total = model.tensors.reduce((s, t) => s + t.data.byteLength, 0);
+  const dropped = droppedBy(model, writer);
+  for (const what of dropped)
+    process.stderr.write(`nnport: note: ${writer.id} cannot hold ${what}; it is not written\n`);
   const progress = new Progress(`writing ${out}`);
   try {
     await saveModel(model, out, {
@@ -119,6 +133,7 @@ async function run(
     to: writer.id,
     tensors: model.tensors.length,
     bytes: total,
+    dropped,
   };
   if (values.json) printJson(summary);
   else

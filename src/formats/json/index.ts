@@ -14,6 +14,7 @@ export const jsonFormat: FormatPlugin = {
   title: 'nnport JSON (nested arrays, lossless)',
   extensions: ['.json'],
   output: 'file',
+  keeps: { metadata: true, graph: true },
   detect: detectJson,
   read: readJson,
   write: writeJson,

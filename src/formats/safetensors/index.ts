@@ -100,6 +100,7 @@ export const safetensorsFormat: FormatPlugin = {
   title: 'safetensors (Hugging Face)',
   extensions: ['.safetensors'],
   output: 'file',
+  keeps: { metadata: true, graph: false },
   detect,
   read,
   write,

@@ -21,6 +21,7 @@ export const txtFormat: FormatPlugin = {
   title: 'nnport TXT (line-oriented text, one row per line)',
   extensions: ['.txt'],
   output: 'file',
+  keeps: { metadata: true, graph: true },
   detect: detectTxt,
   read: readTxt,
   write: writeTxt,
