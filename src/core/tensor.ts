@@ -54,6 +54,25 @@ export function elementCount(shape: readonly number[]): number {
   return n;
 }
 
+/**
+ * Checks a read of `length` bytes at `offset` against a tensor's `byteLength` (overflow-safe);
+ * every `TensorData.read` calls it first. Throws INVALID_OFFSET.
+ */
+export function checkDataRange(byteLength: number, offset: number, length: number): void {
+  if (
+    !Number.isSafeInteger(offset) ||
+    !Number.isSafeInteger(length) ||
+    offset < 0 ||
+    length < 0 ||
+    offset > byteLength - length
+  ) {
+    throw new NnportError(
+      'INVALID_OFFSET',
+      `read of ${length} bytes at ${offset} outside tensor of ${byteLength}`,
+    );
+  }
+}
+
 /** Data that is a window of a byte source, already in the canonical layout (zero-copy reads). */
 export class SourceData implements TensorData {
   readonly byteLength: number;
@@ -67,12 +86,7 @@ export class SourceData implements TensorData {
   }
 
   read(offset = 0, length = this.byteLength - offset): Promise<Uint8Array> {
-    if (offset < 0 || length < 0 || offset > this.byteLength - length) {
-      throw new NnportError(
-        'INVALID_OFFSET',
-        `read of ${length} bytes at ${offset} outside tensor of ${this.byteLength}`,
-      );
-    }
+    checkDataRange(this.byteLength, offset, length);
     return this.#source.read(this.#offset + offset, length);
   }
 }
@@ -89,6 +103,7 @@ export class DerivedData implements TensorData {
   }
 
   async read(offset = 0, length = this.byteLength - offset): Promise<Uint8Array> {
+    checkDataRange(this.byteLength, offset, length);
     this.#cached ??= this.#compute();
     const all = await this.#cached;
     return all.subarray(offset, offset + length);

@@ -5,7 +5,7 @@
  */
 import { NnportError } from '../../core/errors.js';
 import { MAX_TENSOR_BYTES_IN_MEMORY } from '../../core/limits.js';
-import type { TensorData } from '../../core/tensor.js';
+import { checkDataRange, type TensorData } from '../../core/tensor.js';
 import type { ByteSource } from '../../io/byte-source.js';
 
 /** Reverses the bytes of each `size`-byte element of `bytes`, in place. */
@@ -56,18 +56,7 @@ export class ByteSwappedData implements TensorData {
   }
 
   async read(offset = 0, length = this.byteLength - offset): Promise<Uint8Array> {
-    if (
-      !Number.isSafeInteger(offset) ||
-      !Number.isSafeInteger(length) ||
-      offset < 0 ||
-      length < 0 ||
-      offset > this.byteLength - length
-    ) {
-      throw new NnportError(
-        'INVALID_OFFSET',
-        `read of ${length} bytes at ${offset} outside tensor of ${this.byteLength}`,
-      );
-    }
+    checkDataRange(this.byteLength, offset, length);
     const size = this.#itemSize;
     const start = offset - (offset % size);
     const end = Math.min(this.byteLength, Math.ceil((offset + length) / size) * size);
