@@ -3,6 +3,7 @@
  * written to a temporary path and renamed into place only when complete; an existing output is
  * never replaced without --force.
  */
+import { type Stats, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { NnportError } from '../../core/errors.js';
 import type { FormatPlugin } from '../../core/format.js';
@@ -35,6 +36,22 @@ examples:
 
 /** Writers that format text and gain from worker threads. */
 const TEXT_FORMATS = new Set(['json', 'csv', 'csv-matrix', 'txt']);
+
+/**
+ * True when the conversion will probably use the pool: a text output, or a text-looking input (or
+ * a folder: a CSV matrix), with enough data. A guess that only decides whether the worker threads
+ * start early; a wrong guess costs a thread start-up, never correctness.
+ */
+function likelyParallel(input: string, writer: FormatPlugin): boolean {
+  let info: Stats;
+  try {
+    info = statSync(input);
+  } catch {
+    return false; // opening the input will report it
+  }
+  if (info.isDirectory()) return true;
+  return info.size >= POOL_MIN_BYTES && (TEXT_FORMATS.has(writer.id) || /\.(json|csv|txt)$/i.test(input));
+}
 
 /** Below this many bytes of tensor data, starting worker threads costs more than it saves. */
 const POOL_MIN_BYTES = 4 << 20;
@@ -90,6 +107,8 @@ export async function convert(argv: string[]): Promise<number> {
   }
   // The pool starts its threads on first use: only text formats with enough data use it.
   const pool = threads === 0 ? undefined : createTextPool(threads);
+  // Text on either side will use the pool: start its threads while the model is being opened.
+  if (pool !== undefined && likelyParallel(input, writer)) pool.start();
   try {
     return await run(input, out, writer, values, pool);
   } finally {

@@ -5,9 +5,10 @@
  * (text-common "Parallel work"). `chunk.ts` dispatches requests here by `kind`.
  */
 import { type DType, itemSize } from '../../core/dtype.js';
+import { writeFloat32Run } from './float32-run.js';
 import { type PieceShape, parsePiece } from './json-data-parse.js';
 import { dataLayout, Odometer } from './json-layout.js';
-import { MAX_VALUE_CHARS, TextBuffer, valueParser, valueWriter } from './values.js';
+import { MAX_VALUE_CHARS, scratchBytes, valueParser, valueWriter, writeRun } from './values.js';
 
 /** Formats values `[first, first + n)` of a tensor's `data` text (n from `bytes`). */
 export interface JsonFormatRequest {
@@ -54,44 +55,47 @@ export function formatJsonChunk(req: JsonFormatRequest): Uint8Array {
   const write = valueWriter(req.dtype, req.bytes, 'json');
   let sepMax = layout.open.length;
   for (const s of layout.seps) sepMax = Math.max(sepMax, s.length);
-  const room = MAX_VALUE_CHARS + sepMax;
-  const out = new TextBuffer();
-  out.ensure(Math.min(n, 1 << 16) * (MAX_VALUE_CHARS + 2) + room + layout.close.length);
   const dims = layout.dims;
   const rank = dims.length;
   const rowLength = rank > 0 ? dims[rank - 1] : 1;
+  // Room: every value with its ", ", plus a structural separator per row started here.
+  const rowsHere = Math.floor(n / rowLength) + 2;
+  const { buf, view } = scratchBytes(
+    n * (MAX_VALUE_CHARS + 2) + rowsHere * sepMax + layout.close.length + 64,
+  );
+  const src = new DataView(req.bytes.buffer, req.bytes.byteOffset, req.bytes.byteLength);
+  const f32 = req.dtype === 'float32';
   const seps = layout.seps;
-  // Within a row only the column moves; at a row's end the odometer over the outer dimensions
-  // says how many more arrays close (the separator's m is 1 + its wraps).
+  // Within a row only the column moves (values joined by ", "); at a row's start the odometer
+  // over the outer dimensions says how many arrays close and open (the separator's m is 1 + its wraps).
   let column = req.first % rowLength;
   const rows = new Odometer(dims.slice(0, Math.max(rank - 1, 0)), Math.floor(req.first / rowLength));
-  let buf = out.buf;
-  let pos = out.pos;
-  for (let i = 0; i < n; i++) {
-    if (pos + room > buf.length) {
-      out.pos = pos;
-      out.ensure(room + (n - i) * 4);
-      buf = out.buf;
-    }
-    if (i === 0) {
-      const sep = req.first === 0 ? layout.open : seps[new Odometer(dims, req.first).trailingZeros()];
-      buf.set(sep, pos);
-      pos += sep.length;
-    } else if (++column < rowLength) {
-      buf[pos++] = 0x2c; // ", " within an innermost row: the common case, written without a lookup
-      buf[pos++] = 0x20;
-    } else {
-      column = 0;
-      const sep = seps[1 + rows.next()];
-      buf.set(sep, pos);
-      pos += sep.length;
-    }
-    pos = write(i, buf, pos);
+  let pos = 0;
+  for (let i = 0; i < n; ) {
+    const sep =
+      i === 0
+        ? req.first === 0
+          ? layout.open
+          : seps[new Odometer(dims, req.first).trailingZeros()]
+        : seps[1 + rows.next()];
+    buf.set(sep, pos);
+    pos += sep.length;
+    const end = Math.min(n, i + rowLength - column);
+    pos = f32
+      ? writeFloat32Run(src, i, end, buf, view, pos, COMMA_SPACE, 2, write)
+      : writeRun(write, i, end, buf, view, pos, COMMA_SPACE, 2);
+    column = (column + end - i) % rowLength;
+    i = end;
   }
-  out.pos = pos;
-  if (req.first + n === layout.leaves) out.bytes(layout.close);
-  return out.take();
+  if (req.first + n === layout.leaves) {
+    buf.set(layout.close, pos);
+    pos += layout.close.length;
+  }
+  return buf.slice(0, pos);
 }
+
+/** `", "` as a little-endian 16-bit word: the separator within an innermost row. */
+const COMMA_SPACE = 0x202c;
 
 /**
  * The values of a piece of `data` text as canonical bytes, then a trailer of little-endian

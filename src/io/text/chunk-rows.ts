@@ -7,7 +7,16 @@ import type { DType } from '../../core/dtype.js';
 import { itemSize } from '../../core/dtype.js';
 import { NnportError } from '../../core/errors.js';
 import { MAX_TOKEN_BYTES } from '../../core/limits.js';
-import { MAX_VALUE_CHARS, TextBuffer, valueParser, valueWriter } from './values.js';
+import { parseFloat32Row } from './float32-row-parse.js';
+import { writeFloat32Run } from './float32-run.js';
+import {
+  MAX_VALUE_CHARS,
+  scratchBytes,
+  type ValueWriter,
+  valueParser,
+  valueWriter,
+  writeRun,
+} from './values.js';
 
 /** Formats elements `start .. start + n` of a tensor whose values are laid out in rows. */
 export interface RowsFormatRequest {
@@ -59,53 +68,59 @@ function put(b: Uint8Array, buf: Uint8Array, pos: number): number {
   return pos + b.length;
 }
 
-/** Values formatted per buffer check: bounds the buffer's growth steps, keeps the inner loop check-free. */
-const BATCH = 4096;
-
 /** Formats a `rows` request. */
 export function formatRows(req: RowsFormatRequest): Uint8Array {
   const count = req.bytes.byteLength / itemSize(req.dtype);
   const write = valueWriter(req.dtype, req.bytes, req.style);
   const { rowPrefix, separator, rowSuffix, rowJoin, rowLength, total } = req;
+  // TXT and CSV matrix rows: one-byte separator and terminator, nothing else; the common case,
+  // written a row segment at a time (float32 through its inline fast loop).
+  if (rowPrefix.length === 0 && separator.length === 1 && rowSuffix.length === 1 && rowJoin.length === 0) {
+    return formatSimpleRows(req, count, write);
+  }
   const perValue =
     MAX_VALUE_CHARS + Math.max(rowPrefix.length, separator.length) + rowSuffix.length + rowJoin.length;
-  const out = new TextBuffer(Math.min(count, BATCH) * 16 + 64);
+  const { buf } = scratchBytes(count * perValue + 64);
   let col = req.start % rowLength;
   let flat = req.start;
-  // TXT and CSV matrix rows: one-byte separator and terminator, nothing else; the common case.
-  const simple =
-    rowPrefix.length === 0 && separator.length === 1 && rowSuffix.length === 1 && rowJoin.length === 0;
-  const sep = separator[0];
-  const suffix = rowSuffix[0];
-  for (let i = 0; i < count; ) {
-    const end = Math.min(count, i + BATCH);
-    out.ensure((end - i) * perValue);
-    const buf = out.buf;
-    let pos = out.pos;
-    if (simple) {
-      for (; i < end; i++) {
-        if (col !== 0) buf[pos++] = sep;
-        pos = write(i, buf, pos);
-        if (++col === rowLength) {
-          col = 0;
-          buf[pos++] = suffix;
-        }
-      }
-    } else {
-      for (; i < end; i++) {
-        pos = col === 0 ? put(rowPrefix, buf, pos) : put(separator, buf, pos);
-        pos = write(i, buf, pos);
-        flat++;
-        if (++col === rowLength) {
-          col = 0;
-          pos = put(rowSuffix, buf, pos);
-          if (flat < total) pos = put(rowJoin, buf, pos);
-        }
-      }
+  let pos = 0;
+  for (let i = 0; i < count; i++) {
+    pos = col === 0 ? put(rowPrefix, buf, pos) : put(separator, buf, pos);
+    pos = write(i, buf, pos);
+    flat++;
+    if (++col === rowLength) {
+      col = 0;
+      pos = put(rowSuffix, buf, pos);
+      if (flat < total) pos = put(rowJoin, buf, pos);
     }
-    out.pos = pos;
   }
-  return out.take();
+  return buf.slice(0, pos);
+}
+
+/** formatRows for a one-byte separator and row terminator and no prefix or join. */
+function formatSimpleRows(req: RowsFormatRequest, count: number, write: ValueWriter): Uint8Array {
+  const { rowLength } = req;
+  const { buf, view } = scratchBytes(count * (MAX_VALUE_CHARS + 2) + 64);
+  const src = new DataView(req.bytes.buffer, req.bytes.byteOffset, req.bytes.byteLength);
+  const f32 = req.dtype === 'float32';
+  const sep = req.separator[0];
+  const suffix = req.rowSuffix[0];
+  let col = req.start % rowLength;
+  let pos = 0;
+  if (col !== 0 && count > 0) buf[pos++] = sep; // the chunk starts inside a row
+  for (let i = 0; i < count; ) {
+    const end = Math.min(count, i + rowLength - col);
+    pos = f32
+      ? writeFloat32Run(src, i, end, buf, view, pos, sep, 1, write)
+      : writeRun(write, i, end, buf, view, pos, sep, 1);
+    col += end - i;
+    i = end;
+    if (col === rowLength) {
+      col = 0;
+      buf[pos++] = suffix;
+    }
+  }
+  return buf.slice(0, pos);
 }
 
 /** Throws INVALID_STRUCTURE at a line and 1-based byte column. */
@@ -163,6 +178,10 @@ export function parseRows(req: RowsParseRequest): Uint8Array {
   const parse = valueParser(dtype, out);
   const view = new DataView(text.buffer, text.byteOffset, text.byteLength);
   const n = text.length;
+  const f32 = dtype === 'float32';
+  const sepByte = comma ? COMMA : SPACE;
+  const outView = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  const findEnd = (start: number): number => tokenEnd(text, view, start, comma);
   let p = 0;
   let line = req.line;
   let lineStart = 0;
@@ -192,6 +211,17 @@ export function parseRows(req: RowsParseRequest): Uint8Array {
       throw new NnportError('TRUNCATED', `text ends after ${r} of ${rows} rows`, {
         at: { line, column: p - lineStart + 1 },
       });
+    }
+    if (f32) {
+      // The common case in one pass; a row it does not settle is parsed again below.
+      const q = parseFloat32Row(text, p, rowLength, sepByte, view, outView, i, findEnd, parse);
+      if (q >= 0) {
+        p = q;
+        i += rowLength;
+        line++;
+        lineStart = p;
+        continue;
+      }
     }
     for (let c = 0; c < rowLength; c++) {
       while (p < n && (text[p] === SPACE || text[p] === TAB)) p++;

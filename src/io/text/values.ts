@@ -431,6 +431,52 @@ function smallIntParser(min: number, max: number, set: (i: number, x: number) =>
   };
 }
 
+/** A reusable output area: `buf` and a DataView over exactly its bytes. */
+export interface Scratch {
+  readonly buf: Uint8Array;
+  readonly view: DataView;
+}
+
+let scratchArea: Scratch = { buf: new Uint8Array(0), view: new DataView(new ArrayBuffer(0)) };
+
+/**
+ * A scratch area of at least `n` bytes, reused by every chunk formatted on this thread: a chunk's
+ * text is built here and copied out once at its exact size, instead of growing a fresh buffer by
+ * doubling (zero-filled, copied on each growth) for every chunk. Its contents are only valid until
+ * the next call; it grows to the largest chunk formatted and stays there.
+ */
+export function scratchBytes(n: number): Scratch {
+  if (scratchArea.buf.length < n) {
+    const buf = new Uint8Array(Math.max(n, scratchArea.buf.length * 2));
+    scratchArea = { buf, view: new DataView(buf.buffer) };
+  }
+  return scratchArea;
+}
+
+/**
+ * Writes elements `first .. end−1` with `write`, each followed by the separator `sep` (`sepLen` 1
+ * or 2 bytes, little-endian in a 16-bit word) except the last; returns the new position. The
+ * generic counterpart of `writeFloat32Run`, with the same contract: `view` covers `buf`, and
+ * (end − first)·(MAX_VALUE_CHARS + 2) bytes are free at pos.
+ */
+export function writeRun(
+  write: ValueWriter,
+  first: number,
+  end: number,
+  buf: Uint8Array,
+  view: DataView,
+  pos: number,
+  sep: number,
+  sepLen: number,
+): number {
+  for (let i = first; i < end; i++) {
+    pos = write(i, buf, pos);
+    view.setUint16(pos, sep, true);
+    pos += sepLen;
+  }
+  return end > first ? pos - sepLen : pos;
+}
+
 /** A growable byte buffer formatted text is built in (one chunk at a time; handed to a BufferedWriter or sent back from a worker). */
 export class TextBuffer {
   /** The bytes; valid up to `pos`. Re-read after `ensure`, which may replace it. */
