@@ -77,3 +77,8 @@ export class Progress {
     this.#drawn = false;
   }
 }
+
+/** "1 tensor", "2 tensors". */
+export function plural(n: number, noun: string): string {
+  return `${groupDigits(n)} ${noun}${n === 1 ? '' : 's'}`;
+}

@@ -11,7 +11,7 @@ import type { Model } from '../../core/model.js';
 import { createTextPool, type TextPool } from '../../node/text-pool.js';
 import { chooseWriter, defaultOutput, openModel, saveModel } from '../../node.js';
 import { parse, positionals } from '../args.js';
-import { humanBytes, Progress, printJson } from '../output.js';
+import { humanBytes, Progress, plural, printJson } from '../output.js';
 
 /** Help text. */
 export const CONVERT_HELP = `usage: nnport convert IN [OUT] [--to FORMAT] [--from FORMAT] [--layout long|matrix] [--force] [--json]
@@ -157,7 +157,7 @@ async function run(
   if (values.json) printJson(summary);
   else
     process.stderr.write(
-      `wrote ${out} (${writer.id}, ${model.tensors.length} tensors, ${humanBytes(total)} of tensor data)\n`,
+      `wrote ${out} (${writer.id}, ${plural(model.tensors.length, 'tensor')}, ${humanBytes(total)} of tensor data)\n`,
     );
   return 0;
 }

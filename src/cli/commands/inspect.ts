@@ -6,7 +6,7 @@ import { type TensorStats, tensorStats } from '../../analysis/stats.js';
 import { elementCount } from '../../core/tensor.js';
 import { openModel } from '../../node.js';
 import { parse, positionals } from '../args.js';
-import { groupDigits, humanBytes, printJson, table } from '../output.js';
+import { groupDigits, humanBytes, plural, printJson, table } from '../output.js';
 
 /** Help text. */
 export const INSPECT_HELP = `usage: nnport inspect MODEL [--json] [--stats] [--from FORMAT]
@@ -70,7 +70,7 @@ export async function inspect(argv: string[]): Promise<number> {
     return 0;
   }
   const lines: string[] = [
-    `${path}: ${model.format}, ${rows.length} tensors, ${groupDigits(params)} parameters, ${humanBytes(bytes)}`,
+    `${path}: ${model.format}, ${plural(rows.length, 'tensor')}, ${plural(params, 'parameter')}, ${humanBytes(bytes)}`,
   ];
   const meta = Object.entries(model.metadata);
   if (meta.length > 0) {
