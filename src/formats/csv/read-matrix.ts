@@ -7,14 +7,21 @@ import { byteLengthOf, isDType } from '../../core/dtype.js';
 import { isNnportError, NnportError } from '../../core/errors.js';
 import type { ReadInput, ReadOptions } from '../../core/format.js';
 import type { Graph } from '../../core/graph.js';
-import { MAX_HEADER_BYTES, MAX_NAME_LENGTH, MAX_TENSORS } from '../../core/limits.js';
+import {
+  MAX_HEADER_BYTES,
+  MAX_NAME_LENGTH,
+  MAX_TENSOR_BYTES_IN_MEMORY,
+  MAX_TENSORS,
+} from '../../core/limits.js';
 import type { JsonValue, Model } from '../../core/model.js';
 import { elementCount, type Tensor } from '../../core/tensor.js';
 import type { ByteSource } from '../../io/byte-source.js';
+import type { ParseRequest } from '../../io/text/chunk.js';
 import { graphFromJson, metadataFromJson, parseJsonExact } from '../../io/text/header-json.js';
 import { LineScanner } from '../../io/text/lines.js';
 import { isJsonObject } from '../../io/text/model-json.js';
-import { locateErrors, ParsedTextData, parseRegion } from '../../io/text/text-data.js';
+import { type Job, parseAll } from '../../io/text/pipeline.js';
+import { chainInOrder, locateErrors, ParsedTextData, parseRegion } from '../../io/text/text-data.js';
 import { MANIFEST, MATRIX_FORMAT, MATRIX_VERSION, matrixSize } from './write-matrix.js';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -141,6 +148,7 @@ function buildModel(doc: { readonly [key: string]: unknown }, input: ReadInput, 
     fail(`more than MAX_TENSORS ${MAX_TENSORS} tensors`, '$.tensors', 'LIMIT_EXCEEDED');
   const names = new Set<string>();
   const tensors = list.map((entry, k) => tensorEntry(entry, `$.tensors[${k}]`, names, input, options));
+  chainInOrder(tensors);
   const model: { -readonly [K in keyof Model]: Model[K] } = { format: 'csv-matrix', metadata, tensors };
   if (graph !== undefined) model.graph = graph;
   return model;
@@ -202,7 +210,22 @@ function tensorEntry(
   return meta === undefined ? { name, dtype, shape, data } : { name, dtype, shape, data, meta };
 }
 
-/** Opens, scans and parses one tensor file. */
+/**
+ * Bytes per parse request on the streaming path: about 85K float32 values of typical text (the
+ * 64K–256K per chunk text-common asks for).
+ */
+const BLOCK_BYTES = 1 << 20;
+
+/** A block may grow to hold one long row, up to this many bytes; a longer row takes the checked path. */
+const MAX_BLOCK_BYTES = 64 << 20;
+
+/** Files smaller than this are scanned first: the streaming path only pays off with several blocks. */
+const STREAM_MIN_BYTES = 2 * BLOCK_BYTES;
+
+/** ASCII line feed. */
+const LF = 10;
+
+/** Opens and parses one tensor file. */
 async function parseFile(
   input: ReadInput,
   file: string,
@@ -216,6 +239,94 @@ async function parseFile(
   if (source === undefined) {
     throw new NnportError('MISSING_FILE', `the manifest names ${JSON.stringify(file)}, which is missing`);
   }
+  if (rows > 0 && source.size >= STREAM_MIN_BYTES && byteLength <= MAX_TENSOR_BYTES_IN_MEMORY) {
+    try {
+      return await streamParse(source, dtype, rows, columns, byteLength, parallel);
+    } catch (e) {
+      // Any problem with the text: the checked path below finds it again and reports it exactly
+      // as it always has (the first error in file order, with its line and column).
+      if (!isNnportError(e)) throw e;
+    }
+  }
+  return scanThenParse(source, dtype, rows, columns, byteLength, parallel);
+}
+
+/**
+ * The fast path for well-formed files: the file is cut into blocks at line feeds as it is read
+ * (no separate scan pass) and each block's rows are parsed and checked where the block is parsed,
+ * in a worker when there are workers. The rows a block held are known only from its result, and
+ * results are placed in file order. Line numbers are not tracked: any NnportError means "take the
+ * checked path", which locates it.
+ */
+async function streamParse(
+  source: ByteSource,
+  dtype: Tensor['dtype'],
+  rows: number,
+  columns: number,
+  byteLength: number,
+  parallel: ReadOptions['parallel'],
+): Promise<Uint8Array> {
+  const out = new Uint8Array(byteLength);
+  const size = source.size;
+  const head = await source.read(0, 3);
+  const start = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  async function* jobs(): AsyncGenerator<Job<ParseRequest>> {
+    let at = start;
+    let want = BLOCK_BYTES;
+    while (at < size) {
+      const len = Math.min(want, size - at);
+      const bytes = await source.read(at, len);
+      let cut = len;
+      if (at + len < size) {
+        cut = bytes.lastIndexOf(LF) + 1;
+        if (cut === 0) {
+          // One row longer than the block: read a larger block from the same place.
+          if (want >= MAX_BLOCK_BYTES) throw new NnportError('LIMIT_EXCEEDED', 'row too long to stream');
+          want *= 2;
+          continue;
+        }
+      }
+      at += cut;
+      // A copy the request owns, so a pool can transfer it rather than clone it (a source may
+      // return views of memory it keeps, which must not be transferred away).
+      const text = bytes.slice(0, cut);
+      const request: ParseRequest = {
+        kind: 'rows',
+        dtype,
+        text,
+        rows,
+        rowLength: columns,
+        separator: 'comma',
+        line: 1,
+        skipBlank: true,
+        upTo: true,
+        owned: true,
+      };
+      yield { request, bytes: 0 };
+    }
+  }
+  let placed = 0;
+  await parseAll(jobs(), parallel, (bytes) => {
+    if (bytes.byteLength > byteLength - placed) {
+      throw new NnportError('INVALID_STRUCTURE', `more than the ${rows} rows the shape needs`);
+    }
+    out.set(bytes, placed);
+    placed += bytes.byteLength;
+  });
+  if (placed !== byteLength)
+    throw new NnportError('TRUNCATED', `fewer than the ${rows} rows the shape needs`);
+  return out;
+}
+
+/** The checked path: scans the file for its rows first, then parses them (see parseRegion). */
+async function scanThenParse(
+  source: ByteSource,
+  dtype: Tensor['dtype'],
+  rows: number,
+  columns: number,
+  byteLength: number,
+  parallel: ReadOptions['parallel'],
+): Promise<Uint8Array> {
   // First pass: locate the rows (blank and `#` lines skipped: spreadsheets add trailing blank lines)
   // and record checkpoints, so the second pass can parse pieces in parallel.
   const scanner = new LineScanner(source);

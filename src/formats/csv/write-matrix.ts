@@ -59,6 +59,7 @@ async function* matrixJobs(
       separator: COMMA,
       rowSuffix: NEWLINE,
       rowJoin: EMPTY,
+      owned: chunk.owned,
     };
     yield { request, bytes: chunk.bytes.byteLength };
   }

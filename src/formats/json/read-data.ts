@@ -133,7 +133,8 @@ async function parseInPieces(spec: DataSpec, out: Uint8Array, parallel: Parallel
   const size = itemSize(dtype);
   const layout = dataLayout(spec.shape, 0);
   const job = (bytes: Uint8Array, initial: boolean, final: boolean): Job<ParseRequest> => ({
-    request: { kind: 'json-parse', dtype, bytes, initial, final },
+    // join() made `bytes`: the request owns them.
+    request: { kind: 'json-parse', dtype, bytes, initial, final, owned: true },
     bytes: 0,
   });
   async function* jobs(): AsyncGenerator<Job<ParseRequest>> {

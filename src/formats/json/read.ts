@@ -13,7 +13,7 @@ import { MAX_HEADER_BYTES, MAX_NAME_LENGTH, MAX_RANK, MAX_TENSORS } from '../../
 import type { JsonValue, Model } from '../../core/model.js';
 import { elementCount, type Tensor } from '../../core/tensor.js';
 import { readSequential } from '../../io/reader.js';
-import { JsonScanner } from '../../io/text/json-scan.js';
+import { JsonScanner, type ValueRange } from '../../io/text/json-scan.js';
 import {
   type JsonTree,
   JsonTreeBuilder,
@@ -22,7 +22,7 @@ import {
   type TreeFrame,
 } from '../../io/text/json-tree.js';
 import { graphFromJson, isJsonObject, metadataFromJson } from '../../io/text/model-json.js';
-import { locateErrors, ParsedTextData } from '../../io/text/text-data.js';
+import { chainInOrder, locateErrors, ParsedTextData } from '../../io/text/text-data.js';
 import { ROOT_KEYS } from './detect.js';
 import { parseJsonData } from './read-data.js';
 
@@ -72,10 +72,58 @@ function isDataMember(frames: readonly TreeFrame[], key: string): boolean {
   );
 }
 
+/**
+ * The first tensor's data, parsed on the workers while the first pass goes on through the rest of
+ * the file (which takes a while for a large model): its `name`, `dtype` and `shape` come before
+ * `data` in an nnport document, so the parse can start as soon as the data's range is known.
+ * `tensorOf` adopts it when the entry turns out as it looked; otherwise it is dropped.
+ */
+interface EarlyParse {
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly range: ValueRange;
+  readonly result: Promise<Uint8Array>;
+}
+
+/** Starts an EarlyParse for the first tensor entry, or undefined when its members so far do not allow one. */
+function earlyParse(
+  entry: JsonTree[] | { [key: string]: JsonTree },
+  range: ValueRange,
+  input: ReadInput,
+  parallel: ReadOptions['parallel'],
+): EarlyParse | undefined {
+  if (parallel === undefined || Array.isArray(entry)) return undefined;
+  const dtype = entry.dtype;
+  if (typeof dtype !== 'string' || !isDType(dtype)) return undefined;
+  let shape: number[];
+  let count: number;
+  try {
+    shape = shapeOf(entry.shape, '$');
+    count = elementCount(shape);
+  } catch {
+    return undefined; // tensorOf reports it
+  }
+  if (count > (range.end - range.start + 1) / 2) return undefined;
+  const spec = { source: input.source, range, dtype, shape, count, path: '$.tensors[0].data', parallel };
+  const result = parseJsonData(spec, byteLengthOf(dtype, count));
+  result.catch(() => undefined); // observed when adopted; dropped silently otherwise
+  return { dtype, shape, range, result };
+}
+
 /** First pass: the document's value with `data` members as byte ranges. */
-async function scanDocument(input: ReadInput): Promise<{ readonly [key: string]: JsonTree }> {
+async function scanDocument(
+  input: ReadInput,
+  parallel: ReadOptions['parallel'],
+): Promise<{ root: { readonly [key: string]: JsonTree }; early: EarlyParse | undefined }> {
+  let early: EarlyParse | undefined;
   const builder = new JsonTreeBuilder({
     skip: isDataMember,
+    skipped(frames, range) {
+      const entry = frames[2];
+      if (early === undefined && frames.length === 3 && frames[1].count === 0 && entry.key === 'data') {
+        early = earlyParse(entry.value, range, input, parallel);
+      }
+    },
     root(kind) {
       if (kind !== 'object')
         throw new NnportError('BAD_MAGIC', 'not an nnport JSON document: the root is not an object');
@@ -102,7 +150,7 @@ async function scanDocument(input: ReadInput): Promise<{ readonly [key: string]:
   const scanner = new JsonScanner(builder, { maxStructureBytes: MAX_HEADER_BYTES });
   for await (const chunk of readSequential(input.source)) scanner.feed(chunk);
   scanner.finish();
-  return builder.result as { readonly [key: string]: JsonTree };
+  return { root: builder.result as { readonly [key: string]: JsonTree }, early };
 }
 
 /** A tensor's shape: non-negative safe integers, at most MAX_RANK of them, at most 2^53 elements. */
@@ -144,6 +192,7 @@ function tensorOf(
   input: ReadInput,
   options: ReadOptions,
   names: Set<string>,
+  early: EarlyParse | undefined,
 ): Tensor {
   const path = `$.tensors[${i}]`;
   if (!isJsonObject(entry)) invalid('a tensor entry must be an object', path);
@@ -188,13 +237,25 @@ function tensorOf(
     path: `${path}.data`,
     parallel: options.parallel,
   };
+  // The parse begun during the first pass, when it parsed this very range the same way.
+  let first =
+    early !== undefined &&
+    early.dtype === dtype &&
+    early.range.start === range.start &&
+    early.range.end === range.end &&
+    early.shape.length === shape.length &&
+    early.shape.every((d, j) => d === shape[j])
+      ? early.result
+      : undefined;
   const tensor: Tensor = {
     name,
     dtype,
     shape,
-    data: new ParsedTextData(byteLength, () =>
-      locateErrors(input.name, 'json', parseJsonData(spec, byteLength)),
-    ),
+    data: new ParsedTextData(byteLength, () => {
+      const result = first ?? parseJsonData(spec, byteLength);
+      first = undefined;
+      return locateErrors(input.name, 'json', result);
+    }),
   };
   if (e.meta === undefined) return tensor;
   return { ...tensor, meta: metadataFromJson(e.meta, `${path}.meta`) };
@@ -203,7 +264,7 @@ function tensorOf(
 /** Reads an nnport JSON document into a model with lazily parsed tensors. */
 export async function readJson(input: ReadInput, options: ReadOptions): Promise<Model> {
   try {
-    const root = await scanDocument(input);
+    const { root, early } = await scanDocument(input, options.parallel);
     if (!Object.hasOwn(root, 'format'))
       throw new NnportError('BAD_MAGIC', 'no "format": "nnport" member', { at: { path: '$' } });
     if (!Object.hasOwn(root, 'version')) invalid('no "version" member', '$');
@@ -220,7 +281,10 @@ export async function readJson(input: ReadInput, options: ReadOptions): Promise<
       });
     }
     const names = new Set<string>();
-    const tensors = entries.map((entry, i) => tensorOf(entry, i, input, options, names));
+    const tensors = entries.map((entry, i) =>
+      tensorOf(entry, i, input, options, names, i === 0 ? early : undefined),
+    );
+    chainInOrder(tensors);
     return graph === undefined
       ? { format: 'json', metadata, tensors }
       : { format: 'json', metadata, graph, tensors };

@@ -44,6 +44,7 @@ async function* formatJobs(t: Tensor, forWorkers: boolean): AsyncGenerator<Job<F
       indent: MEMBER_INDENT,
       first: chunk.start,
       bytes: chunk.bytes,
+      owned: chunk.owned,
     };
     yield { request, bytes: chunk.bytes.byteLength };
   }

@@ -5,8 +5,9 @@
  * (text-common "Parallel work"). `chunk.ts` dispatches requests here by `kind`.
  */
 import { type DType, itemSize } from '../../core/dtype.js';
+import { FLOAT32_LE, parseFloat32Run, runCount } from './float32-row-parse.js';
 import { writeFloat32Run } from './float32-run.js';
-import { type PieceShape, parsePiece } from './json-data-parse.js';
+import { DELIMITER, type FastToken, type PieceShape, parsePiece } from './json-data-parse.js';
 import { dataLayout, Odometer } from './json-layout.js';
 import { MAX_VALUE_CHARS, scratchBytes, valueParser, valueWriter, writeRun } from './values.js';
 
@@ -21,8 +22,10 @@ export interface JsonFormatRequest {
   readonly indent: number;
   /** Index of the first element in `bytes`. */
   readonly first: number;
-  /** Canonical bytes of whole elements. The request owns them (a pool may transfer them). */
+  /** Canonical bytes of whole elements. */
   readonly bytes: Uint8Array;
+  /** True when `bytes` is a view of a whole ArrayBuffer nothing else uses: a pool may transfer it. */
+  readonly owned?: boolean;
 }
 
 /**
@@ -41,6 +44,8 @@ export interface JsonParseRequest {
   readonly initial: boolean;
   /** True when the piece ends the data value (its closing brackets are in it). */
   readonly final: boolean;
+  /** True when `bytes` is a view of a whole ArrayBuffer nothing else uses: a pool may transfer it (see RowsParseRequest.owned). */
+  readonly owned?: boolean;
 }
 
 /**
@@ -105,8 +110,21 @@ const COMMA_SPACE = 0x202c;
 export function parseJsonChunk(req: JsonParseRequest): Uint8Array {
   const size = itemSize(req.dtype);
   // Every value takes at least one byte and one separator.
-  const values = new Uint8Array((Math.floor(req.bytes.length / 2) + 1) * size);
-  const piece = parsePiece(req.bytes, valueParser(req.dtype, values), req.initial, req.final);
+  // Parsed into this thread's scratch area (the bound is about twice what the piece holds), then
+  // copied once into the result.
+  const bound = (Math.floor(req.bytes.length / 2) + 1) * size;
+  const values = scratchBytes(bound).buf.subarray(0, bound);
+  const text = req.bytes;
+  let fast: FastToken | undefined;
+  if (req.dtype === 'float32' && FLOAT32_LE) {
+    const view = new DataView(text.buffer, text.byteOffset, text.byteLength);
+    const out = new Float32Array(values.buffer, 0, values.length >> 2); // the scratch area: offset 0
+    fast = {
+      run: (buf, p, i) => parseFloat32Run(buf, view, p, out, i, DELIMITER),
+      values: () => runCount.values,
+    };
+  }
+  const piece = parsePiece(text, valueParser(req.dtype, values), req.initial, req.final, fast);
   const n = piece.count * size;
   const trailer = [...piece.marks, piece.marks.length / 2, piece.count, piece.lead, piece.closing];
   const out = new Uint8Array(n + trailer.length * 8);

@@ -7,7 +7,7 @@ import type { DType } from '../../core/dtype.js';
 import { itemSize } from '../../core/dtype.js';
 import { NnportError } from '../../core/errors.js';
 import { MAX_TOKEN_BYTES } from '../../core/limits.js';
-import { parseFloat32Row } from './float32-row-parse.js';
+import { FLOAT32_LE, parseFloat32Row } from './float32-row-parse.js';
 import { writeFloat32Run } from './float32-run.js';
 import {
   MAX_VALUE_CHARS,
@@ -41,6 +41,8 @@ export interface RowsFormatRequest {
   readonly rowSuffix: Uint8Array;
   /** Bytes written after the suffix of every row but the tensor's last. */
   readonly rowJoin: Uint8Array;
+  /** True when `bytes` is a view of a whole ArrayBuffer nothing else uses: a pool may transfer it. */
+  readonly owned?: boolean;
 }
 
 /** Parses the value text of whole rows into canonical bytes. */
@@ -60,6 +62,17 @@ export interface RowsParseRequest {
   readonly line: number;
   /** When true, blank lines and `#` comment lines are skipped (plain tables, matrix CSV files). */
   readonly skipBlank: boolean;
+  /**
+   * When true, `rows` is only a maximum: the text holds whole rows up to its end and every one is
+   * parsed (a reader that cuts a file at line feeds without counting rows first). The result's
+   * length tells how many rows there were.
+   */
+  readonly upTo?: boolean;
+  /**
+   * True when `text` is a view of the whole of an ArrayBuffer that belongs to this request alone:
+   * a pool may then transfer it to a worker instead of copying it (the sender no longer has it).
+   */
+  readonly owned?: boolean;
 }
 
 /** Writes `bytes` (possibly several bytes) at buf[pos..]; returns the new position. */
@@ -170,17 +183,32 @@ export function tokenEnd(text: Uint8Array, view: DataView, start: number, comma:
   return p;
 }
 
+/** Largest output an open-ended (`upTo`) request builds in the reused scratch area. */
+const MAX_SCRATCH_OUT = 1 << 24;
+
 /** Parses a `rows` request into canonical bytes of `rows * rowLength` elements. */
 export function parseRows(req: RowsParseRequest): Uint8Array {
-  const { text, rows, rowLength, dtype } = req;
+  const { text, rowLength, dtype } = req;
+  const upTo = req.upTo === true;
+  // A row takes at least 2·rowLength − 1 bytes plus its line feed, which bounds the rows an
+  // open-ended request can hold (its output is cut to the rows found).
+  const rows = upTo ? Math.min(req.rows, Math.floor((text.length + 1) / (2 * rowLength))) : req.rows;
   const comma = req.separator === 'comma';
-  const out = new Uint8Array(rows * rowLength * itemSize(dtype));
+  // An open-ended request parses into this thread's scratch area and returns a copy of the rows
+  // found: its bound is often several times what the text holds. (A huge bound, from text with
+  // very long rows, gets its own buffer: the scratch area never shrinks.)
+  const outBytes = rows * rowLength * itemSize(dtype);
+  const out =
+    upTo && outBytes <= MAX_SCRATCH_OUT
+      ? scratchBytes(outBytes).buf.subarray(0, outBytes)
+      : new Uint8Array(outBytes);
   const parse = valueParser(dtype, out);
   const view = new DataView(text.buffer, text.byteOffset, text.byteLength);
   const n = text.length;
-  const f32 = dtype === 'float32';
+  const f32 = dtype === 'float32' && FLOAT32_LE;
   const sepByte = comma ? COMMA : SPACE;
-  const outView = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  // Fresh or the scratch area: its offset is 0, so a Float32Array fits over it.
+  const out32 = new Float32Array(f32 ? out.buffer : new ArrayBuffer(0), 0, f32 ? out.length >> 2 : 0);
   const findEnd = (start: number): number => tokenEnd(text, view, start, comma);
   let p = 0;
   let line = req.line;
@@ -208,13 +236,14 @@ export function parseRows(req: RowsParseRequest): Uint8Array {
       }
     }
     if (p >= n) {
+      if (upTo) return out.slice(0, i * itemSize(dtype));
       throw new NnportError('TRUNCATED', `text ends after ${r} of ${rows} rows`, {
         at: { line, column: p - lineStart + 1 },
       });
     }
     if (f32) {
       // The common case in one pass; a row it does not settle is parsed again below.
-      const q = parseFloat32Row(text, p, rowLength, sepByte, view, outView, i, findEnd, parse);
+      const q = parseFloat32Row(text, p, rowLength, sepByte, view, out32, i, findEnd, parse);
       if (q >= 0) {
         p = q;
         i += rowLength;
@@ -277,5 +306,5 @@ export function parseRows(req: RowsParseRequest): Uint8Array {
     }
   }
   if (p < n) fail(`more than ${rows} rows`, line, p - lineStart + 1);
-  return out;
+  return upTo ? out.slice() : out;
 }

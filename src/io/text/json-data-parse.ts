@@ -273,6 +273,16 @@ export class DataParser {
   }
 }
 
+/**
+ * A fast parser for the values at buf[p]: `run` parses the token there into value `i` and any
+ * tokens after it joined by exactly `, ` into `i + 1, …`, and returns the end of the last one
+ * (−1 to leave the token to the general tokenizer and `ValueParser`); `values` then says how many.
+ */
+export interface FastToken {
+  run(buf: Uint8Array, p: number, i: number): number;
+  values(): number;
+}
+
 /** What a piece parsed without knowing its first value's index holds (see `parsePiece`). */
 export interface PieceShape {
   /** Values in the piece. */
@@ -299,6 +309,7 @@ export function parsePiece(
   parse: ValueParser,
   initial: boolean,
   final: boolean,
+  fast?: FastToken,
 ): PieceShape {
   const shape: PieceShape = { count: 0, marks: [], lead: 0, closing: 0 };
   const n = buf.length;
@@ -312,9 +323,15 @@ export function parsePiece(
   for (let p = 0; p < n; ) {
     const c = buf[p];
     if (DELIMITER[c] === 0) {
-      let e = p + 1;
-      while (e < n && DELIMITER[buf[e]] === 0) e++;
-      if (e - p > MAX_TOKEN_BYTES) bad('a value longer than MAX_TOKEN_BYTES');
+      // The common tokens parsed as they are scanned, a run of `v, v, …` at once; any other token
+      // goes to the general tokenizer and parser.
+      let e = fast === undefined ? -1 : fast.run(buf, p, count);
+      const settled = e >= 0;
+      if (!settled) {
+        e = p + 1;
+        while (e < n && DELIMITER[buf[e]] === 0) e++;
+        if (e - p > MAX_TOKEN_BYTES) bad('a value longer than MAX_TOKEN_BYTES');
+      }
       if (count === 0 && initial) {
         if (comma || closes > 0) bad('a separator before the first value');
         shape.lead = opens;
@@ -322,8 +339,9 @@ export function parsePiece(
         if (!comma || opens !== closes) bad('a malformed separator');
         if (closes > 0) shape.marks.push(count, closes);
       }
-      if (!parse(buf, p, e, count)) bad('not a value');
-      count++;
+      if (!settled && !parse(buf, p, e, count)) bad('not a value');
+      // The run's values after the first each followed exactly `, `: a comma, no arrays.
+      count += settled ? (fast?.values() ?? 1) : 1;
       closes = 0;
       opens = 0;
       comma = false;

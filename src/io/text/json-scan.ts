@@ -73,6 +73,21 @@ for (const c of ' \t\r\n,:[]{}"') ENDS_TOKEN[c.charCodeAt(0)] = 1;
 const SKIP_STOPS = new Uint8Array(256);
 for (const c of '[]{}"\n') SKIP_STOPS[c.charCodeAt(0)] = 1;
 
+/**
+ * Flags in bit 7 of some byte of little-endian word `x` when one of its four bytes may be a skip
+ * stop (SKIP_STOPS): a byte below 0x20 (newline), a quote 0x22, or a byte at or above 0x5b
+ * (brackets, braces; letters and non-ASCII bytes too, which the caller then looks at one by one).
+ * A word holding a stop is always flagged: `(x − 0x20…) & ~x` flags some byte below 0x20 when
+ * there is one, the same on `x ^ 0x22…` less 0x01… flags a quote, and `x + 0x25…` sets the high
+ * bit of every ASCII byte ≥ 0x5b (a carry into the next byte comes only from a byte ≥ 0xdb, itself
+ * flagged by `x`'s own high bit) — Hacker's Delight §6-1. The other bits are noise: callers mask
+ * with 0x80808080 (after ORing the flags of several words).
+ */
+function stopBits(x: number): number {
+  const y = x ^ 0x22222222;
+  return ((x - 0x20202020) & ~x) | ((y - 0x01010101) & ~y) | (x + 0x25252525) | x;
+}
+
 /** A push tokenizer: call `feed` with each chunk in order, then `finish`. */
 export class JsonScanner {
   readonly #events: JsonEvents;
@@ -367,11 +382,23 @@ export class JsonScanner {
       inString = true; // the opening quote of a string value
       p++;
     }
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     for (; p < n; p++) {
       if (!inString && mode === 0) {
         // The bulk of a skipped value (tensor data) is digits, commas and blanks: step over them
-        // with one table lookup per byte, stopping only at brackets, quotes and newlines.
-        while (p < n && SKIP_STOPS[buf[p]] === 0) p++;
+        // eight bytes at a time while no byte can be a stop, then one table lookup per byte for at
+        // most those eight, stopping only at brackets, quotes and newlines.
+        for (;;) {
+          while (
+            p + 8 <= n &&
+            ((stopBits(view.getInt32(p, true)) | stopBits(view.getInt32(p + 4, true))) & 0x80808080) === 0
+          ) {
+            p += 8;
+          }
+          const lim = Math.min(n, p + 8);
+          while (p < lim && SKIP_STOPS[buf[p]] === 0) p++;
+          if (p < lim || p === n) break;
+        }
         if (p === n) break;
       }
       const c = buf[p];

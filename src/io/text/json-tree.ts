@@ -39,6 +39,8 @@ export interface TreeHooks {
   root?(kind: 'object' | 'array' | 'scalar'): void;
   /** Called at each member name of the root object, with its position among the members. */
   rootKey?(key: string, index: number): void;
+  /** Called when the scanner skipped a value (a member `skip` chose), before it is added to its container. */
+  skipped?(frames: readonly TreeFrame[], range: ValueRange): void;
   /** Called when a member of the root object is complete. */
   rootMember?(key: string, value: JsonTree): void;
 }
@@ -97,6 +99,7 @@ export class JsonTreeBuilder implements JsonEvents {
   }
 
   skipped(range: ValueRange): void {
+    this.#hooks.skipped?.(this.#frames, range);
     this.#add(new SkippedValue(range));
   }
 

@@ -123,17 +123,23 @@ export async function parseAll(
 export interface TensorChunk {
   readonly bytes: Uint8Array;
   readonly start: number;
+  /** True when `bytes` is a copy nothing else holds (made for workers): a request may say it owns it. */
+  readonly owned: boolean;
 }
 
 /**
  * Yields a tensor's canonical bytes in chunks of CHUNK_VALUES elements (so a tensor larger than
- * memory streams through), compacted for transfer when workers will format them.
+ * memory streams through), copied for transfer when workers will format them.
  */
 export async function* tensorChunks(t: Tensor, forWorkers: boolean): AsyncGenerator<TensorChunk> {
   const size = itemSize(t.dtype);
   const step = CHUNK_VALUES * size;
   for (let off = 0; off < t.data.byteLength; off += step) {
     const bytes = await t.data.read(off, Math.min(step, t.data.byteLength - off));
-    yield { bytes: forWorkers ? compact(bytes) : bytes, start: off / size };
+    // For workers: a copy of its own, which the pool transfers instead of cloning (the bytes read
+    // may be a view of memory the source keeps).
+    yield forWorkers
+      ? { bytes: bytes.slice(), start: off / size, owned: true }
+      : { bytes, start: off / size, owned: false };
   }
 }

@@ -12,11 +12,20 @@ import { type DType, itemSize } from '../../core/dtype.js';
 import { isNnportError, NnportError } from '../../core/errors.js';
 import type { ParallelText } from '../../core/format.js';
 import { MAX_TENSOR_BYTES_IN_MEMORY } from '../../core/limits.js';
-import type { TensorData } from '../../core/tensor.js';
+import type { Tensor, TensorData } from '../../core/tensor.js';
 import type { ByteSource } from '../byte-source.js';
 import type { ParseRequest } from './chunk.js';
 import type { Checkpoint } from './lines.js';
 import { compact, type Job, parseAll } from './pipeline.js';
+
+/**
+ * The one tensor of a chain parsed ahead and not read yet (see `ParsedTextData.chain`): a new
+ * prefetch lets go of the previous one, so a consumer reading in another order than the chain's
+ * never makes more than one unread tensor stay in memory.
+ */
+interface AheadSlot {
+  held: ParsedTextData | undefined;
+}
 
 /** Canonical bytes parsed from text on first read. */
 export class ParsedTextData implements TensorData {
@@ -25,6 +34,13 @@ export class ParsedTextData implements TensorData {
   #weak: WeakRef<Uint8Array> | undefined;
   #strong: Uint8Array | undefined;
   #pending: Promise<Uint8Array> | undefined;
+  /** The tensor usually read after this one, and the chain's slot (see `chain`). */
+  #next: ParsedTextData | undefined;
+  #slot: AheadSlot | undefined;
+  /** True once read: a read tensor is never parsed ahead again. */
+  #read = false;
+  /** True while a prefetched result is held for a read that has not come yet. */
+  #ahead = false;
 
   /**
    * @param byteLength the canonical byte length the parse must produce
@@ -48,21 +64,18 @@ export class ParsedTextData implements TensorData {
         `read of ${length} bytes at ${offset} outside tensor of ${this.byteLength}`,
       );
     }
+    this.#read = true;
+    this.#ahead = false;
+    if (this.#slot !== undefined && this.#slot.held === this) this.#slot.held = undefined;
+    // The next tensor parses while this one is parsed (the workers never wait for a tensor's
+    // last chunks) and then written out.
+    const next = this.#next;
+    this.#next = undefined;
     let all = this.#strong ?? this.#weak?.deref();
     if (all === undefined) {
-      if (this.#pending === undefined) {
-        const pending = this.#parse();
-        this.#pending = pending;
-        pending.then(
-          () => {
-            if (this.#pending === pending) this.#pending = undefined;
-          },
-          () => {
-            if (this.#pending === pending) this.#pending = undefined;
-          },
-        );
-      }
-      all = await this.#pending;
+      const parsing = this.#start();
+      next?.prefetch();
+      all = await parsing;
       if (all.byteLength !== this.byteLength) {
         throw new NnportError(
           'INVALID_STRUCTURE',
@@ -70,9 +83,87 @@ export class ParsedTextData implements TensorData {
         );
       }
       this.#weak = new WeakRef(all);
+    } else {
+      next?.prefetch();
     }
     this.#strong = offset + length < this.byteLength ? all : undefined;
     return all.subarray(offset, offset + length);
+  }
+
+  /** The parse in progress, started if none is. */
+  #start(): Promise<Uint8Array> {
+    if (this.#pending === undefined) {
+      const pending = this.#parse();
+      this.#pending = pending;
+      const done = (): void => {
+        if (this.#pending === pending) this.#pending = undefined;
+      };
+      pending.then(done, done);
+    }
+    return this.#pending;
+  }
+
+  /**
+   * Makes the first read of this tensor start parsing `next` in the background, so a consumer
+   * that reads tensors in order (a converter writing them out) finds each one parsed, or being
+   * parsed, when it gets to it: the workers do not wait for a tensor's last chunks or for the
+   * write. The tensor being read and the next one are in memory; `slot` (shared by the chain)
+   * bounds the tensors parsed ahead and not read yet to one.
+   */
+  chain(next: ParsedTextData, slot: AheadSlot): void {
+    this.#next = next;
+    this.#slot = slot;
+    next.#slot = slot;
+  }
+
+  /**
+   * Starts parsing now (unless this tensor was read before, is held or is being parsed) and keeps
+   * the result until it is read, or until the chain parses another one ahead. A failed parse is
+   * forgotten; the read that follows parses again and throws.
+   */
+  prefetch(): void {
+    if (
+      this.#read ||
+      this.#strong !== undefined ||
+      this.#weak?.deref() !== undefined ||
+      this.#pending !== undefined
+    )
+      return;
+    const slot = this.#slot;
+    if (slot !== undefined) {
+      const held = slot.held;
+      if (held !== undefined && held !== this) held.#letGo();
+      slot.held = this;
+    }
+    this.#ahead = true;
+    this.#start().then(
+      (all) => {
+        if (all.byteLength !== this.byteLength) return;
+        this.#weak = new WeakRef(all);
+        if (this.#ahead) this.#strong = all;
+      },
+      () => undefined,
+    );
+  }
+
+  /** Drops a result parsed ahead and not read (it stays reachable through the WeakRef). */
+  #letGo(): void {
+    if (!this.#ahead) return;
+    this.#ahead = false;
+    this.#strong = undefined;
+  }
+}
+
+/**
+ * Chains the text-parsed tensors of a model in their order (`ParsedTextData.chain`): converters
+ * read tensors in file order, so the first read of each starts parsing the next.
+ */
+export function chainInOrder(tensors: readonly Tensor[]): void {
+  const slot: AheadSlot = { held: undefined };
+  for (let k = 0; k + 1 < tensors.length; k++) {
+    const a = tensors[k]?.data;
+    const b = tensors[k + 1]?.data;
+    if (a instanceof ParsedTextData && b instanceof ParsedTextData) a.chain(b, slot);
   }
 }
 
