@@ -18,6 +18,8 @@ export interface Probe {
   readonly size: number;
   /** True when the input is a folder (CSV matrix layout, NNEF, ...). */
   readonly isFolder: boolean;
+  /** For a folder: the names of the files directly inside it (so a plug-in can claim it by content). */
+  readonly entries?: readonly string[];
 }
 
 /** How many leading bytes the registry hands to `detect`. */

@@ -81,12 +81,10 @@ export class Registry {
       const head = input.isFolder
         ? new Uint8Array(0)
         : await input.source.read(0, Math.min(PROBE_BYTES, input.source.size));
-      candidates = this.candidates({
-        name: input.name,
-        head,
-        size: input.source.size,
-        isFolder: input.isFolder,
-      });
+      const probe: Probe = input.isFolder
+        ? { name: input.name, head, size: 0, isFolder: true, entries: await input.list() }
+        : { name: input.name, head, size: input.source.size, isFolder: false };
+      candidates = this.candidates(probe);
     }
     if (candidates.length === 0) {
       throw new NnportError(

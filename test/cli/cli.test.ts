@@ -148,3 +148,20 @@ test('a conversion that cannot keep metadata says so instead of dropping it sile
   assert.match(r.stderr, /note: npz cannot hold model metadata \(author\)/);
   assert.deepEqual((JSON.parse(r.stdout) as { dropped: string[] }).dropped, ['model metadata (author)']);
 });
+
+test('--shard-bytes writes a sharded safetensors set that reads back bit for bit', async () => {
+  const dir = await tempDir();
+  const out = join(dir, 'sharded');
+  const r = nnport('convert', EXAMPLE, out, '--shard-bytes', '600B');
+  assert.equal(r.code, 0, r.stderr);
+  const files = await readdir(out);
+  assert.ok(files.includes('model.safetensors.index.json'), files.join(' '));
+  assert.ok(files.filter((f) => f.endsWith('.safetensors')).length >= 2, files.join(' '));
+  assert.equal(nnport('diff', EXAMPLE, out).code, 0);
+  assert.equal(nnport('diff', EXAMPLE, join(out, 'model.safetensors.index.json')).code, 0);
+  assert.equal(nnport('convert', EXAMPLE, join(dir, 'x'), '--shard-bytes', 'lots').code, 2);
+  assert.equal(
+    nnport('convert', EXAMPLE, join(dir, 'y.json'), '--to', 'json', '--shard-bytes', '1MB').code,
+    2,
+  );
+});

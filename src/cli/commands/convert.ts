@@ -26,13 +26,17 @@ options:
   --layout L           CSV layout: long (one value a row, the default) or matrix (a folder, one 2-D CSV a tensor)
   --force              overwrite OUT if it exists
   --threads N          worker threads for text formats (default: one per core; 0 = none)
+  --shard-bytes SIZE   safetensors only: write a sharded set (OUT is a folder with
+                       model-0000i-of-0000N.safetensors and model.safetensors.index.json);
+                       SIZE in bytes or with a unit: 500MB, 5GB, 2GiB
   --json               print a JSON summary on stdout
 
 examples:
   nnport convert model.safetensors model.json
   nnport convert weights.npz --to csv
   nnport convert weights.npz weights-csv --to csv --layout matrix
-  nnport convert model.json model.safetensors --force`;
+  nnport convert model.json model.safetensors --force
+  nnport convert big.safetensors big-sharded --to safetensors --shard-bytes 2GB`;
 
 /** Writers that format text and gain from worker threads. */
 const TEXT_FORMATS = new Set(['json', 'csv', 'csv-matrix', 'txt']);
@@ -82,6 +86,29 @@ function droppedBy(model: Model, writer: FormatPlugin): string[] {
   return out;
 }
 
+const UNITS: Readonly<Record<string, number>> = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+};
+
+/** Parses `5GB`, `500MiB` or `1000000` into bytes (USAGE error otherwise). */
+export function parseSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+  const unit = UNITS[(m?.[2] ?? '').toLowerCase() || 'b'];
+  const bytes = m === null || unit === undefined ? Number.NaN : Math.floor(Number(m[1]) * unit);
+  if (!Number.isSafeInteger(bytes) || bytes < 1) {
+    throw new NnportError('USAGE', `--shard-bytes needs a size such as 2GB or 500MiB, not '${text}'`);
+  }
+  return bytes;
+}
+
 /** Runs `convert`. */
 export async function convert(argv: string[]): Promise<number> {
   const { values, positionals: pos } = parse(argv, {
@@ -90,14 +117,22 @@ export async function convert(argv: string[]): Promise<number> {
     layout: { type: 'string' },
     force: { type: 'boolean' },
     threads: { type: 'string' },
+    'shard-bytes': { type: 'string' },
   });
   const [input, given] = positionals(pos, 1, 2, 'nnport convert IN [OUT] [--to FORMAT]') as [
     string,
     string | undefined,
   ];
-  let writer = pickWriter(given, values.to, values.layout);
+  const to = values.to ?? (values['shard-bytes'] === undefined ? undefined : 'safetensors');
+  let writer = pickWriter(given, to, values.layout);
   if (given !== undefined && values.to === undefined && values.layout === 'matrix' && writer.id === 'csv') {
     writer = chooseWriter(given, 'csv-matrix');
+  }
+  const writerOptions: Record<string, unknown> = {};
+  if (values['shard-bytes'] !== undefined) {
+    if (writer.id !== 'safetensors') throw new NnportError('USAGE', '--shard-bytes needs --to safetensors');
+    if (given === undefined) throw new NnportError('USAGE', '--shard-bytes needs OUT, the folder to write');
+    writerOptions.shardBytes = parseSize(values['shard-bytes']);
   }
   const out = given ?? defaultOutput(input, writer);
   if (resolve(out) === resolve(input)) throw new NnportError('USAGE', `output ${out} is the input`);
@@ -110,7 +145,7 @@ export async function convert(argv: string[]): Promise<number> {
   // Text on either side will use the pool: start its threads while the model is being opened.
   if (pool !== undefined && likelyParallel(input, writer)) pool.start();
   try {
-    return await run(input, out, writer, values, pool);
+    return await run(input, out, writer, values, pool, writerOptions);
   } finally {
     await pool?.close();
   }
@@ -122,6 +157,7 @@ async function run(
   writer: FormatPlugin,
   values: { from?: string | undefined; force?: boolean | undefined; json?: boolean | undefined },
   pool: TextPool | undefined,
+  writerOptions: Record<string, unknown>,
 ): Promise<number> {
   const reader = pool === undefined ? {} : { parallel: pool };
   const model = await openModel(
@@ -135,6 +171,7 @@ async function run(
   const progress = new Progress(`writing ${out}`);
   try {
     await saveModel(model, out, {
+      ...writerOptions,
       to: writer.id,
       force: values.force ?? false,
       ...(pool === undefined || total < POOL_MIN_BYTES || !TEXT_FORMATS.has(writer.id)

@@ -31,11 +31,19 @@ function looksLikeManifest(head: Uint8Array): boolean {
 }
 
 /**
- * A folder can only be claimed by name (detect sees no files inside it): `.csvdir` or any folder
- * as a weak claim the reader confirms through `manifest.json`; the manifest file itself by content.
+ * A folder is claimed by content when `manifest.json` is inside it, and by name when it ends in
+ * `.csvdir` (the reader then reports the missing manifest); the manifest file itself by content.
  */
 function detectCsvMatrix(probe: Probe): Detection {
-  if (probe.isFolder) return 'name';
+  if (probe.isFolder) {
+    if (probe.entries?.includes('manifest.json')) return 'content';
+    return probe.name
+      .toLowerCase()
+      .replace(/[\\/]+$/, '')
+      .endsWith('.csvdir')
+      ? 'name'
+      : undefined;
+  }
   if (looksLikeManifest(probe.head)) return 'content';
   return undefined;
 }

@@ -18,7 +18,13 @@ import { writeShardedSet } from './write-index.js';
  * `*.safetensors.index.json` (content when the head mentions `"weight_map"`).
  */
 function detect(probe: Probe): 'content' | 'name' | undefined {
-  if (probe.isFolder) return undefined;
+  if (probe.isFolder) {
+    // a sharded set's folder: its index, or a single .safetensors file, is inside
+    const names = probe.entries ?? [];
+    return names.some((n) => isIndexName(n.toLowerCase()) || n.toLowerCase().endsWith('.safetensors'))
+      ? 'content'
+      : undefined;
+  }
   const name = probe.name.toLowerCase();
   if (isIndexName(name)) {
     return containsAscii(probe.head, '"weight_map"') ? 'content' : 'name';
