@@ -16,6 +16,7 @@ import {
 import type { JsonValue, Model } from '../../core/model.js';
 import { elementCount, type Tensor } from '../../core/tensor.js';
 import type { ByteSource } from '../../io/byte-source.js';
+import { readAhead } from '../../io/reader.js';
 import type { ParseRequest } from '../../io/text/chunk.js';
 import { graphFromJson, metadataFromJson, parseJsonExact } from '../../io/text/header-json.js';
 import { LineScanner } from '../../io/text/lines.js';
@@ -251,6 +252,14 @@ async function parseFile(
   return scanThenParse(source, dtype, rows, columns, byteLength, parallel);
 }
 
+/** `a` followed by the first `n` bytes of `b`, in a new array. */
+function concat(a: Uint8Array, b: Uint8Array, n: number): Uint8Array {
+  const out = new Uint8Array(a.length + n);
+  out.set(a);
+  out.set(b.subarray(0, n), a.length);
+  return out;
+}
+
 /**
  * The fast path for well-formed files: the file is cut into blocks at line feeds as it is read
  * (no separate scan pass) and each block's rows are parsed and checked where the block is parsed,
@@ -271,25 +280,25 @@ async function streamParse(
   const head = await source.read(0, 3);
   const start = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   async function* jobs(): AsyncGenerator<Job<ParseRequest>> {
+    // Fixed blocks read one ahead (the disk reads the next while this one is cut and sent); the
+    // partial row after a block's last line feed starts the next block's text.
+    let carry: Uint8Array = new Uint8Array(0);
     let at = start;
-    let want = BLOCK_BYTES;
-    while (at < size) {
-      const len = Math.min(want, size - at);
-      const bytes = await source.read(at, len);
-      let cut = len;
-      if (at + len < size) {
-        cut = bytes.lastIndexOf(LF) + 1;
-        if (cut === 0) {
-          // One row longer than the block: read a larger block from the same place.
-          if (want >= MAX_BLOCK_BYTES) throw new NnportError('LIMIT_EXCEEDED', 'row too long to stream');
-          want *= 2;
-          continue;
+    for await (const bytes of readAhead(source, start, size, BLOCK_BYTES)) {
+      at += bytes.length;
+      const cut = at >= size ? bytes.length : bytes.lastIndexOf(LF) + 1;
+      if (cut === 0) {
+        // No line ends in this block: the row goes on in the next one.
+        if (carry.length + bytes.length > MAX_BLOCK_BYTES) {
+          throw new NnportError('LIMIT_EXCEEDED', 'row too long to stream');
         }
+        carry = concat(carry, bytes, bytes.length);
+        continue;
       }
-      at += cut;
       // A copy the request owns, so a pool can transfer it rather than clone it (a source may
       // return views of memory it keeps, which must not be transferred away).
-      const text = bytes.slice(0, cut);
+      const text = concat(carry, bytes, cut);
+      carry = bytes.slice(cut);
       const request: ParseRequest = {
         kind: 'rows',
         dtype,

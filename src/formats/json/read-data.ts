@@ -10,7 +10,7 @@ import { NnportError } from '../../core/errors.js';
 import type { ParallelText } from '../../core/format.js';
 import { MAX_TENSOR_BYTES_IN_MEMORY, MAX_TOKEN_BYTES } from '../../core/limits.js';
 import type { ByteSource } from '../../io/byte-source.js';
-import { READ_CHUNK_BYTES } from '../../io/reader.js';
+import { readAhead } from '../../io/reader.js';
 import type { ParseRequest } from '../../io/text/chunk.js';
 import { readJsonPiece } from '../../io/text/chunk-json.js';
 import { checkPiece, DataParser, DELIMITER } from '../../io/text/json-data-parse.js';
@@ -78,9 +78,10 @@ async function parseStreaming(spec: DataSpec, out: Uint8Array): Promise<void> {
       at: { path: spec.path },
     });
   };
-  for (let off = range.start; off < range.end; off += READ_CHUNK_BYTES) {
-    let block = await spec.source.read(off, Math.min(READ_CHUNK_BYTES, range.end - off));
+  let off = range.start;
+  for await (let block of readAhead(spec.source, range.start, range.end)) {
     const last = off + block.length >= range.end;
+    off += block.length;
     if (carry !== undefined) {
       // Finish the carried token with this block's bytes up to its first delimiter.
       let d = 0;
@@ -141,8 +142,7 @@ async function parseInPieces(spec: DataSpec, out: Uint8Array, parallel: Parallel
     let pending: Uint8Array[] = [];
     let pendingLength = 0;
     let initial = true;
-    for (let off = range.start; off < range.end; off += READ_CHUNK_BYTES) {
-      const block = await spec.source.read(off, Math.min(READ_CHUNK_BYTES, range.end - off));
+    for await (const block of readAhead(spec.source, range.start, range.end)) {
       let from = 0;
       for (;;) {
         let q = Math.max(from + PIECE_BYTES - pendingLength, from + 1);

@@ -12,7 +12,7 @@ import type { Graph } from '../../core/graph.js';
 import { MAX_HEADER_BYTES, MAX_NAME_LENGTH, MAX_RANK, MAX_TENSORS } from '../../core/limits.js';
 import type { JsonValue, Model } from '../../core/model.js';
 import { elementCount, type Tensor } from '../../core/tensor.js';
-import { readSequential } from '../../io/reader.js';
+import { readAhead } from '../../io/reader.js';
 import { JsonScanner, type ValueRange } from '../../io/text/json-scan.js';
 import {
   type JsonTree,
@@ -148,7 +148,7 @@ async function scanDocument(
     },
   });
   const scanner = new JsonScanner(builder, { maxStructureBytes: MAX_HEADER_BYTES });
-  for await (const chunk of readSequential(input.source)) scanner.feed(chunk);
+  for await (const chunk of readAhead(input.source)) scanner.feed(chunk);
   scanner.finish();
   return { root: builder.result as { readonly [key: string]: JsonTree }, early };
 }

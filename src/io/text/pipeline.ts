@@ -134,8 +134,20 @@ export interface TensorChunk {
 export async function* tensorChunks(t: Tensor, forWorkers: boolean): AsyncGenerator<TensorChunk> {
   const size = itemSize(t.dtype);
   const step = CHUNK_VALUES * size;
-  for (let off = 0; off < t.data.byteLength; off += step) {
-    const bytes = await t.data.read(off, Math.min(step, t.data.byteLength - off));
+  const total = t.data.byteLength;
+  // Each chunk's read starts before the chunk before is handed out, so the disk reads while this
+  // thread copies and sends (as readAhead in io/reader.ts does); a failed read rejects in order when reached.
+  const readAt = (off: number): Promise<Uint8Array> | undefined => {
+    if (off >= total) return undefined;
+    const p = t.data.read(off, Math.min(step, total - off));
+    p.catch(() => undefined);
+    return p;
+  };
+  let next = readAt(0);
+  for (let off = 0; next !== undefined; off += step) {
+    const reading = next;
+    next = readAt(off + step);
+    const bytes = await reading;
     // For workers: a copy of its own, which the pool transfers instead of cloning (the bytes read
     // may be a view of memory the source keeps).
     yield forWorkers

@@ -8,7 +8,7 @@ import { NnportError } from '../../core/errors.js';
 import { MAX_ZIP_ENTRIES } from '../../core/limits.js';
 import { type ByteSource, SubSource } from '../byte-source.js';
 import { Cursor } from '../cursor.js';
-import { readSequential } from '../reader.js';
+import { readAhead } from '../reader.js';
 import { crc32 } from './crc32.js';
 import { hex32, InflatedSource } from './inflate-source.js';
 import {
@@ -155,7 +155,7 @@ export class ZipArchive {
   async verify(entry: ZipEntry): Promise<void> {
     const member = await this.open(entry);
     let crc = 0;
-    for await (const chunk of readSequential(member, 1 << 20)) crc = crc32(chunk, crc);
+    for await (const chunk of readAhead(member, 0, member.size, 1 << 20)) crc = crc32(chunk, crc);
     if (crc !== entry.crc32) {
       throw new NnportError(
         'INVALID_STRUCTURE',
