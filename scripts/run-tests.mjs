@@ -15,7 +15,7 @@ for (const [module, pkg] of PEERS) {
     execFileSync('/usr/bin/python3', ['-c', `import ${module}`], { stdio: 'ignore' });
   } catch {
     console.error(
-      `missing test peer: Python module '${module}' for /usr/bin/python3; install it with: sudo apt-get install -y ${pkg}`,
+      `missing test peer: Python module '${module}' for /usr/bin/python3; install it with: apt-get install -y ${pkg}`,
     );
     process.exit(1);
   }
