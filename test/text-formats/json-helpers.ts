@@ -7,13 +7,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { type ErrorCode, NnportError } from '../../src/core/errors.js';
-import type { ParallelText, ReadInput, ReadOptions } from '../../src/core/format.js';
+import type { ReadInput, ReadOptions } from '../../src/core/format.js';
 import type { Model } from '../../src/core/model.js';
 import { readTensorBytes } from '../../src/core/tensor.js';
 import { jsonFormat } from '../../src/formats/json/index.js';
 import { MemoryTarget } from '../../src/io/byte-sink.js';
 import { type ByteSource, BytesSource } from '../../src/io/byte-source.js';
-import { formatChunk, parseChunk } from '../../src/io/text/chunk.js';
 
 /** A ReadInput over bytes in memory, with no siblings. */
 export function memoryInput(name: string, bytes: Uint8Array): ReadInput {
@@ -53,30 +52,8 @@ export async function writeJsonText(model: Model, options: Record<string, unknow
   return new TextDecoder().decode(await writeJsonBytes(model, options));
 }
 
-/**
- * A ParallelText that runs the chunk functions on this thread, asynchronously and out of order
- * (later requests resolve first), to prove results are used in request order.
- */
-export function fakeParallel(concurrency = 3): ParallelText & { formats: number; parses: number } {
-  let tick = 0;
-  const delay = (): Promise<void> => new Promise((r) => setTimeout(r, (tick++ * 7) % 5));
-  const p = {
-    concurrency,
-    formats: 0,
-    parses: 0,
-    async format(req: Parameters<ParallelText['format']>[0]): Promise<Uint8Array> {
-      p.formats++;
-      await delay();
-      return formatChunk(structuredClone(req));
-    },
-    async parse(req: Parameters<ParallelText['parse']>[0]): Promise<Uint8Array> {
-      p.parses++;
-      await delay();
-      return parseChunk(structuredClone(req));
-    },
-  };
-  return p;
-}
+/** The out-of-order in-thread ParallelText the CSV/TXT tests use too. */
+export { fakeParallel } from './csv-txt-helpers.js';
 
 /** Asserts that `work` rejects with an NnportError of `code`; returns the error. */
 export async function rejectsWith(work: Promise<unknown>, code: ErrorCode): Promise<NnportError> {
