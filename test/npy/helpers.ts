@@ -4,11 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DType } from '../../src/core/dtype.js';
-import { type ErrorCode, NnportError } from '../../src/core/errors.js';
 import type { ReadInput } from '../../src/core/format.js';
 import type { Model } from '../../src/core/model.js';
 import { readTensorBytes, type Tensor, tensorFromBytes } from '../../src/core/tensor.js';
@@ -87,22 +85,7 @@ export async function tensorBytes(model: Model): Promise<Map<string, Uint8Array>
   return out;
 }
 
-/** Hex SHA-256. */
-export function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
-/** Asserts that `p` rejects with an NnportError of `code`; returns it. */
-export async function rejectsWith(p: Promise<unknown>, code: ErrorCode): Promise<NnportError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof NnportError, `expected NnportError ${code}, got ${String(e)}`);
-    assert.equal(e.code, code, `expected ${code}, got ${e.code}: ${e.message}`);
-    return e;
-  }
-  assert.fail(`expected NnportError ${code}, but it resolved`);
-}
+export { rejectsWith, sha256 } from '../assert-errors.js';
 
 /** Concatenates byte arrays (test-side; src code streams). */
 export function concat(...parts: Uint8Array[]): Uint8Array {

@@ -2,9 +2,7 @@
  * Test helpers for the safetensors format: in-memory inputs with siblings, file builders for
  * malformed headers, and assertions on error codes.
  */
-import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { type ErrorCode, NnportError } from '../../src/core/errors.js';
+import { NnportError } from '../../src/core/errors.js';
 import type { ReadInput } from '../../src/core/format.js';
 import type { Model } from '../../src/core/model.js';
 import { readTensorBytes } from '../../src/core/tensor.js';
@@ -77,22 +75,7 @@ export function buildFile(
   return out;
 }
 
-/** Hex SHA-256 of bytes. */
-export function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
-/** Asserts that `p` rejects with an NnportError of `code`; returns the error. */
-export async function rejectsWith(p: Promise<unknown>, code: ErrorCode): Promise<NnportError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof NnportError, `expected NnportError ${code}, got ${String(e)}`);
-    assert.equal(e.code, code, `expected ${code}, got ${e.code}: ${e.message}`);
-    return e;
-  }
-  assert.fail(`expected NnportError ${code}, but it resolved`);
-}
+export { rejectsWith, sha256 } from '../assert-errors.js';
 
 /** Every tensor of a model as {name → {dtype, shape, bytes}} for comparisons. */
 export async function snapshot(

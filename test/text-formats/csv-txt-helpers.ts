@@ -11,7 +11,6 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { DTYPES, type DType, itemSize } from '../../src/core/dtype.js';
-import { type ErrorCode, NnportError } from '../../src/core/errors.js';
 import type { FormatPlugin, ParallelText, ReadInput, ReadOptions } from '../../src/core/format.js';
 import type { Graph } from '../../src/core/graph.js';
 import type { JsonValue, Model } from '../../src/core/model.js';
@@ -82,22 +81,7 @@ export function readWith(format: FormatPlugin, input: ReadInput, options: ReadOp
   return format.read!(input, options);
 }
 
-/** Asserts that `work` rejects with an NnportError of `code` (and location, if given); returns it. */
-export async function rejectsWith(
-  work: Promise<unknown> | (() => Promise<unknown>),
-  code: ErrorCode,
-  at?: { line: number; column?: number } | { path: string },
-): Promise<NnportError> {
-  try {
-    await (typeof work === 'function' ? work() : work);
-  } catch (e) {
-    assert.ok(e instanceof NnportError, `expected NnportError ${code}, got ${String(e)}`);
-    assert.equal(e.code, code, `expected ${code}, got ${e.code}: ${e.message}`);
-    if (at !== undefined) assert.deepEqual(e.at, at, `location of: ${e.message}`);
-    return e;
-  }
-  assert.fail(`expected NnportError ${code}, but it succeeded`);
-}
+export { rejectsWith } from '../assert-errors.js';
 
 /** Reads every tensor's bytes (forcing lazy parses). */
 export async function allBytes(model: Model): Promise<Uint8Array[]> {
