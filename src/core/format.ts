@@ -60,6 +60,12 @@ export interface WriteOptions {
   readonly parallel?: ParallelText;
   /** Progress callback: bytes of tensor data done, of total. */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Receives a one-line warning about something the output cannot say exactly as the source did
+   * (e.g. Fiats applies one activation to every layer, a linear output layer becomes activated);
+   * the CLI prints it on stderr. Writers never print themselves.
+   */
+  readonly onWarning?: (message: string) => void;
   /** Format-specific options, by name. */
   readonly [key: string]: unknown;
 }

@@ -56,3 +56,25 @@ export const MAX_SHARDS = 100_000;
  * nest lists and tuples a few levels): a header of 100 MB of `[` must not overflow the stack.
  */
 export const MAX_LITERAL_DEPTH = 64;
+
+/**
+ * Most bytes of pickle opcodes nnport interprets (a torch `data.pkl`, a scikit-learn pickle):
+ * the object graph, not tensor data, lives there, so 1 GiB is generous and stops a crafted
+ * stream from keeping the machine busy or its stack growing without end.
+ */
+export const MAX_PICKLE_BYTES = 2 ** 30;
+
+/** Most values on the pickle machine's stack plus memo; every opcode adds at most one, so this caps memory. */
+export const MAX_PICKLE_VALUES = 50_000_000;
+
+/**
+ * Deepest container nesting nnport walks when it turns a pickled object into tensors and a
+ * structure (recursion bombs: a list nested a million deep would overflow the JS stack).
+ */
+export const MAX_PICKLE_DEPTH = 1000;
+
+/**
+ * Most container items visited while walking one pickled object: shared references (memo GET)
+ * let a few hundred bytes describe an exponentially large tree ("billion laughs").
+ */
+export const MAX_PICKLE_NODES = 20_000_000;

@@ -29,6 +29,8 @@ options:
   --shard-bytes SIZE   safetensors only: write a sharded set (OUT is a folder with
                        model-0000i-of-0000N.safetensors and model.safetensors.index.json);
                        SIZE in bytes or with a unit: 500MB, 5GB, 2GiB
+  --activation NAME    fiats, nexport-json, nexport-txt: the activation every layer applies
+                       (relu, sigmoid, tanh, gelu, ...) when the model does not say
   --json               print a JSON summary on stdout
 
 examples:
@@ -118,6 +120,7 @@ export async function convert(argv: string[]): Promise<number> {
     force: { type: 'boolean' },
     threads: { type: 'string' },
     'shard-bytes': { type: 'string' },
+    activation: { type: 'string' },
   });
   const [input, given] = positionals(pos, 1, 2, 'nnport convert IN [OUT] [--to FORMAT]') as [
     string,
@@ -134,6 +137,7 @@ export async function convert(argv: string[]): Promise<number> {
     if (given === undefined) throw new NnportError('USAGE', '--shard-bytes needs OUT, the folder to write');
     writerOptions.shardBytes = parseSize(values['shard-bytes']);
   }
+  if (values.activation !== undefined) writerOptions.activation = values.activation;
   const out = given ?? defaultOutput(input, writer);
   if (resolve(out) === resolve(input)) throw new NnportError('USAGE', `output ${out} is the input`);
   const threads = values.threads === undefined ? undefined : Number(values.threads);
@@ -178,6 +182,10 @@ async function run(
         ? {}
         : { parallel: pool }),
       onProgress: (done: number, all: number) => progress.update(done, all),
+      onWarning: (message: string) => {
+        progress.done();
+        process.stderr.write(`nnport: warning: ${message}\n`);
+      },
     });
   } finally {
     progress.done();
