@@ -8,12 +8,14 @@ import { csvFormat, csvMatrixFormat } from './csv/index.js';
 import { jsonFormat } from './json/index.js';
 import { npyFormat } from './npy/index.js';
 import { npzFormat } from './npz/index.js';
+import { pytorchFormat } from './pytorch/index.js';
 import { safetensorsFormat } from './safetensors/index.js';
 import { txtFormat } from './txt/index.js';
 
 /** All built-in formats. */
 export const ALL_FORMATS: readonly FormatPlugin[] = [
   safetensorsFormat,
+  pytorchFormat,
   npyFormat,
   npzFormat,
   jsonFormat,
