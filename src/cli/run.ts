@@ -10,6 +10,7 @@ import { CONVERT_HELP, convert } from './commands/convert.js';
 import { DIFF_HELP, diff } from './commands/diff.js';
 import { FORMATS_HELP, listFormats } from './commands/formats.js';
 import { INSPECT_HELP, inspect } from './commands/inspect.js';
+import { SCAN_HELP, scan } from './commands/scan.js';
 
 interface Command {
   readonly help: string;
@@ -21,6 +22,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   inspect: { help: INSPECT_HELP, summary: 'show the tensors (and metadata, graph) of a model', run: inspect },
   convert: { help: CONVERT_HELP, summary: 'convert a model to another format', run: convert },
   diff: { help: DIFF_HELP, summary: 'compare two models tensor by tensor', run: diff },
+  scan: {
+    help: SCAN_HELP,
+    summary: 'list what the pickles in a file would import and call, without running them',
+    run: scan,
+  },
   formats: { help: FORMATS_HELP, summary: 'list the formats nnport reads and writes', run: listFormats },
 };
 
@@ -48,8 +54,9 @@ examples:
   nnport convert model.safetensors model.json
   nnport convert weights.npz --to csv
   nnport diff model.safetensors model.json
+  nnport scan downloaded.pt
 
-exit status: 0 success, 1 a difference was found, 2 usage error or unreadable input`;
+exit status: 0 success, 1 a finding (a difference, something unsafe), 2 usage error or unreadable input`;
 }
 
 /** Runs the CLI with the given arguments; resolves to the exit code. */

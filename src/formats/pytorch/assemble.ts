@@ -47,7 +47,8 @@ export async function assembleTensors(
         { at: { tensor: f.name } },
       );
     }
-    const meta: Record<string, JsonValue> | undefined = f.tiedTo === undefined ? undefined : { tiedTo: f.tiedTo };
+    const meta: Record<string, JsonValue> | undefined =
+      f.tiedTo === undefined ? undefined : { tiedTo: f.tiedTo };
     tensors.push(buildTensor(f.name, f.tensor, storage, bigEndian, meta));
     if (f.tiedTo !== undefined) {
       const g = groups.get(f.tiedTo) ?? [f.tiedTo];

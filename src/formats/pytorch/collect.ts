@@ -64,7 +64,9 @@ export function collectTensors(
       const key = `${records}/${t.storage.key}|${t.offset}|${t.shape.join(',')}|${t.stride.join(',')}|${dtype}`;
       const first = used.get(key);
       if (first === undefined) used.set(key, name);
-      tensors.push(first === undefined ? { name, tensor: t, records } : { name, tensor: t, tiedTo: first, records });
+      tensors.push(
+        first === undefined ? { name, tensor: t, records } : { name, tensor: t, tiedTo: first, records },
+      );
       return t.parameter ? { $tensor: name, $parameter: true } : { $tensor: name };
     },
   });

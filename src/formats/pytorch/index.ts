@@ -10,7 +10,8 @@ import { LEGACY_PREFIX, readTorchLegacy } from './read-legacy.js';
 import { readTorchZip } from './read-zip.js';
 
 /** Record names a torch archive's first member can have (`<folder>/data.pkl`, TorchScript's `data/0`, ...). */
-const FIRST_RECORD = /^[^/]+\/(data\.pkl|data\/\d+|version|byteorder|code\/|constants\.pkl|constants\/|\.data\/|extra\/)/;
+const FIRST_RECORD =
+  /^[^/]+\/(data\.pkl|data\/\d+|version|byteorder|code\/|constants\.pkl|constants\/|\.data\/|extra\/)/;
 
 function startsWith(head: Uint8Array, prefix: Uint8Array): boolean {
   if (head.length < prefix.length) return false;

@@ -15,15 +15,30 @@ import { unpickle } from '../../io/pickle/machine.js';
 import { asInt, asSequence, asText, PyDict, type PyValue } from '../../io/pickle/values.js';
 import { assembleTensors } from './assemble.js';
 import { collectTensors } from './collect.js';
-import { storageFromPid, TorchStorage, torchResolve } from './torch-globals.js';
 import type { StorageBytes } from './tensors.js';
+import { storageFromPid, TorchStorage, torchResolve } from './torch-globals.js';
 
 /** torch/serialization.py `MAGIC_NUMBER`. */
 const MAGIC_NUMBER = 0x1950a86a20f9469cfc6cn;
 /** torch/serialization.py `PROTOCOL_VERSION`. */
 const PROTOCOL_VERSION = 1001;
 /** The first bytes of every legacy file: PROTO 2, LONG1 of 10 bytes holding MAGIC_NUMBER. */
-export const LEGACY_PREFIX = Uint8Array.of(0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19);
+export const LEGACY_PREFIX = Uint8Array.of(
+  0x80,
+  0x02,
+  0x8a,
+  0x0a,
+  0x6c,
+  0xfc,
+  0x9c,
+  0x46,
+  0xf9,
+  0x20,
+  0x6a,
+  0xa8,
+  0x50,
+  0x19,
+);
 /** How much of the file the first attempt reads for the pickles; grows ×8 while they run past it. */
 const FIRST_READ_BYTES = 1 << 20;
 
@@ -51,13 +66,19 @@ function parsePickles(bytes: Uint8Array): Pickles {
   };
   const magic = next('the magic number');
   if (magic.value !== MAGIC_NUMBER) {
-    throw new NnportError('BAD_MAGIC', 'not a legacy torch.save file (wrong magic number)', { at: { byte: 0 } });
+    throw new NnportError('BAD_MAGIC', 'not a legacy torch.save file (wrong magic number)', {
+      at: { byte: 0 },
+    });
   }
   const proto = next('the protocol version');
   if (proto.value !== PROTOCOL_VERSION) {
-    throw new NnportError('UNSUPPORTED_VERSION', `legacy torch protocol ${String(proto.value)} (nnport reads ${PROTOCOL_VERSION})`, {
-      at: { byte: proto.at },
-    });
+    throw new NnportError(
+      'UNSUPPORTED_VERSION',
+      `legacy torch protocol ${String(proto.value)} (nnport reads ${PROTOCOL_VERSION})`,
+      {
+        at: { byte: proto.at },
+      },
+    );
   }
   const sys = next('sys_info');
   const little = sys.value instanceof PyDict ? sys.value.get('little_endian') : undefined;
@@ -73,7 +94,13 @@ function parsePickles(bytes: Uint8Array): Pickles {
       if (view === undefined) return root;
       const offset = asInt(view[1]);
       const size = asInt(view[2]);
-      if (offset === undefined || size === undefined || offset < 0 || size < 0 || offset + size > root.numel) {
+      if (
+        offset === undefined ||
+        size === undefined ||
+        offset < 0 ||
+        size < 0 ||
+        offset + size > root.numel
+      ) {
         return fail(`storage view of '${s.key}' outside the storage`, at);
       }
       return new TorchStorage(s.key, s.type, s.location, size, offset);
@@ -82,7 +109,8 @@ function parsePickles(bytes: Uint8Array): Pickles {
   const keysPickle = next('the storage keys');
   const keyList = asSequence(keysPickle.value);
   const keys = keyList?.map((k) => asText(k) ?? (typeof k === 'number' ? String(k) : undefined));
-  if (keys === undefined || keys.some((k) => k === undefined)) fail('the storage key list is not a list of strings', keysPickle.at);
+  if (keys === undefined || keys.some((k) => k === undefined))
+    fail('the storage key list is not a list of strings', keysPickle.at);
   return { littleEndian: little !== false, object: object.value, keys: keys as string[], roots, end: pos };
 }
 
@@ -103,7 +131,10 @@ async function readPickles(input: ReadInput): Promise<Pickles> {
 export async function readTorchLegacy(input: ReadInput): Promise<Model> {
   const tar = await input.source.read(257, Math.min(5, Math.max(0, input.source.size - 257)));
   if (tar.length === 5 && String.fromCharCode(...tar) === 'ustar') {
-    throw new NnportError('UNSUPPORTED_VERSION', 'the tar-based torch.save format of PyTorch before 0.4 is not supported');
+    throw new NnportError(
+      'UNSUPPORTED_VERSION',
+      'the tar-based torch.save format of PyTorch before 0.4 is not supported',
+    );
   }
   const p = await readPickles(input);
   // Lay out the storages after the pickles: each an 8-byte count, then its bytes.
@@ -113,12 +144,15 @@ export async function readTorchLegacy(input: ReadInput): Promise<Model> {
     const root = p.roots.get(key);
     if (root === undefined) fail(`storage '${key}' is listed but no tensor names its type`, pos);
     if (pos + 8 > input.source.size) {
-      throw new NnportError('TRUNCATED', `storage '${key}' count runs past the end of the file`, { at: { byte: pos } });
+      throw new NnportError('TRUNCATED', `storage '${key}' count runs past the end of the file`, {
+        at: { byte: pos },
+      });
     }
     const head = await input.source.read(pos, 8);
     const count = new DataView(head.buffer, head.byteOffset, 8).getBigInt64(0, p.littleEndian);
     const size = 'dtype' in root.type ? itemSize(root.type.dtype) : 1;
-    if (count < 0n || count > BigInt(Number.MAX_SAFE_INTEGER) / BigInt(size)) fail(`storage '${key}' has ${count} elements`, pos);
+    if (count < 0n || count > BigInt(Number.MAX_SAFE_INTEGER) / BigInt(size))
+      fail(`storage '${key}' has ${count} elements`, pos);
     const bytes = Number(count) * size;
     pos += 8;
     if (pos + bytes > input.source.size) {
@@ -126,7 +160,10 @@ export async function readTorchLegacy(input: ReadInput): Promise<Model> {
         at: { byte: pos },
       });
     }
-    located.set(key, { source: new SubSource(input.source, pos, bytes), record: `storage '${key}' at byte ${pos}` });
+    located.set(key, {
+      source: new SubSource(input.source, pos, bytes),
+      record: `storage '${key}' at byte ${pos}`,
+    });
     pos += bytes;
   }
   const used = new Map<string, string>();

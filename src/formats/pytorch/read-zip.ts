@@ -30,9 +30,13 @@ export function archiveFolder(zip: ZipArchive): string | undefined {
 
 async function recordBytes(zip: ZipArchive, entry: ZipEntry, limit: number): Promise<Uint8Array> {
   if (entry.size > limit) {
-    throw new NnportError('LIMIT_EXCEEDED', `record ${entry.name} is ${entry.size} bytes, more than ${limit}`, {
-      at: { byte: entry.localHeaderOffset },
-    });
+    throw new NnportError(
+      'LIMIT_EXCEEDED',
+      `record ${entry.name} is ${entry.size} bytes, more than ${limit}`,
+      {
+        at: { byte: entry.localHeaderOffset },
+      },
+    );
   }
   return readAll(await zip.open(entry));
 }
@@ -73,11 +77,17 @@ async function readPickle(
 export async function readTorchZip(zip: ZipArchive): Promise<Model> {
   const folder = archiveFolder(zip);
   if (folder === undefined) {
-    throw new NnportError('INVALID_STRUCTURE', 'a zip without a <folder>/data.pkl record is not a torch.save file');
+    throw new NnportError(
+      'INVALID_STRUCTURE',
+      'a zip without a <folder>/data.pkl record is not a torch.save file',
+    );
   }
   const order = (await recordText(zip, `${folder}/byteorder`)) ?? 'little';
   if (order !== 'little' && order !== 'big') {
-    throw new NnportError('INVALID_STRUCTURE', `record ${folder}/byteorder says '${order}', not little or big`);
+    throw new NnportError(
+      'INVALID_STRUCTURE',
+      `record ${folder}/byteorder says '${order}', not little or big`,
+    );
   }
   const used = new Map<string, string>();
   const names = new Set<string>();

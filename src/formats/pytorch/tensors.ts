@@ -81,9 +81,13 @@ export function buildTensor(
   meta?: Record<string, JsonValue>,
 ): Tensor {
   if (!('dtype' in t.dtype)) {
-    throw new NnportError('UNSUPPORTED_DTYPE', `tensor '${name}' has dtype torch.${t.dtype.unsupported}, which nnport does not read`, {
-      at: { tensor: name },
-    });
+    throw new NnportError(
+      'UNSUPPORTED_DTYPE',
+      `tensor '${name}' has dtype torch.${t.dtype.unsupported}, which nnport does not read`,
+      {
+        at: { tensor: name },
+      },
+    );
   }
   const dtype = t.dtype.dtype;
   const size = itemSize(dtype);
@@ -113,5 +117,7 @@ export function buildTensor(
       return dense;
     });
   }
-  return meta === undefined ? { name, dtype, shape: t.shape, data } : { name, dtype, shape: t.shape, data, meta };
+  return meta === undefined
+    ? { name, dtype, shape: t.shape, data }
+    : { name, dtype, shape: t.shape, data, meta };
 }

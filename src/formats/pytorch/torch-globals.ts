@@ -146,7 +146,10 @@ export function storageDTypeOf(v: PyValue | undefined): StorageDType | undefined
   const module = v.qualifiedName.slice(0, dot);
   const name = v.qualifiedName.slice(dot + 1);
   if (module === 'torch' && Object.hasOwn(TORCH_DTYPES, name)) return TORCH_DTYPES[name];
-  if ((module === 'torch' || module === 'torch.cuda' || module === 'torch.storage') && Object.hasOwn(STORAGE_CLASSES, name)) {
+  if (
+    (module === 'torch' || module === 'torch.cuda' || module === 'torch.storage') &&
+    Object.hasOwn(STORAGE_CLASSES, name)
+  ) {
     return STORAGE_CLASSES[name];
   }
   return undefined;
@@ -154,7 +157,8 @@ export function storageDTypeOf(v: PyValue | undefined): StorageDType | undefined
 
 function intList(v: PyValue | undefined, what: string, at: number): number[] {
   const items = v instanceof PyObject && v.cls === 'torch.Size' ? asSequence(v.args[0]) : asSequence(v);
-  if (items === undefined) return badArguments(what, `expected a tuple of ints, found a ${pyTypeName(v)}`, at);
+  if (items === undefined)
+    return badArguments(what, `expected a tuple of ints, found a ${pyTypeName(v)}`, at);
   return items.map((x) => {
     const n = asInt(x);
     if (n === undefined || n < 0) return badArguments(what, `${String(x)} is not a size or stride`, at);
@@ -169,16 +173,22 @@ function rebuildTensor(args: readonly PyValue[], at: number, dtypeArg?: PyValue)
     return badArguments('torch._utils._rebuild_tensor', `storage is a ${pyTypeName(storage)}`, at);
   }
   const offset = asInt(args[1]);
-  if (offset === undefined || offset < 0) return badArguments('torch._utils._rebuild_tensor', 'bad storage offset', at);
+  if (offset === undefined || offset < 0)
+    return badArguments('torch._utils._rebuild_tensor', 'bad storage offset', at);
   const shape = intList(args[2], 'tensor size', at);
   const stride = intList(args[3], 'tensor stride', at);
   if (stride.length !== shape.length) {
-    return badArguments('torch._utils._rebuild_tensor', `size has ${shape.length} dims but stride ${stride.length}`, at);
+    return badArguments(
+      'torch._utils._rebuild_tensor',
+      `size has ${shape.length} dims but stride ${stride.length}`,
+      at,
+    );
   }
   let dtype = storage.type;
   if (dtypeArg !== undefined) {
     const d = storageDTypeOf(dtypeArg);
-    if (d === undefined) return badArguments('torch._utils._rebuild_tensor_v3', `dtype is a ${pyTypeName(dtypeArg)}`, at);
+    if (d === undefined)
+      return badArguments('torch._utils._rebuild_tensor_v3', `dtype is a ${pyTypeName(dtypeArg)}`, at);
     dtype = d;
   }
   return new TorchTensor(storage, offset + storage.viewOffset, shape, stride, dtype);
@@ -194,7 +204,11 @@ function asParameter(v: PyValue | undefined, what: string, at: number): TorchTen
 function refuse(what: string): GlobalHandler {
   return {
     call: (_args, at) =>
-      badArguments(what, 'quantized, sparse and nested tensors are not supported (convert them to dense first)', at),
+      badArguments(
+        what,
+        'quantized, sparse and nested tensors are not supported (convert them to dense first)',
+        at,
+      ),
   };
 }
 
@@ -209,7 +223,9 @@ export const TORCH_GLOBALS: GlobalTable = (() => {
     'torch._utils._rebuild_tensor': { call: (args, at) => rebuildTensor(args, at) },
     'torch._utils._rebuild_tensor_v2': { call: (args, at) => rebuildTensor(args, at) },
     'torch._utils._rebuild_tensor_v3': { call: (args, at) => rebuildTensor(args, at, args[6]) },
-    'torch._utils._rebuild_parameter': { call: (args, at) => asParameter(args[0], 'torch._utils._rebuild_parameter', at) },
+    'torch._utils._rebuild_parameter': {
+      call: (args, at) => asParameter(args[0], 'torch._utils._rebuild_parameter', at),
+    },
     'torch._utils._rebuild_parameter_with_state': {
       call: (args, at) => asParameter(args[0], 'torch._utils._rebuild_parameter_with_state', at),
     },
@@ -223,11 +239,19 @@ export const TORCH_GLOBALS: GlobalTable = (() => {
         const func = args[0];
         const type = args[1];
         if (!(func instanceof PyGlobal) || func.handler.call === undefined) {
-          return badArguments('torch._tensor._rebuild_from_type_v2', `rebuilds with a ${pyTypeName(func)}`, at);
+          return badArguments(
+            'torch._tensor._rebuild_from_type_v2',
+            `rebuilds with a ${pyTypeName(func)}`,
+            at,
+          );
         }
         const name = type instanceof PyGlobal ? type.qualifiedName : pyTypeName(type);
         if (name !== 'torch.Tensor' && name !== 'torch.nn.parameter.Parameter') {
-          return badArguments('torch._tensor._rebuild_from_type_v2', `tensor subclass ${name} is not supported`, at);
+          return badArguments(
+            'torch._tensor._rebuild_from_type_v2',
+            `tensor subclass ${name} is not supported`,
+            at,
+          );
         }
         const tensor = func.handler.call(tupleItems(args[2], 'tensor arguments', at), at);
         return name === 'torch.nn.parameter.Parameter' ? asParameter(tensor, name, at) : tensor;
@@ -264,11 +288,15 @@ export const TORCH_GLOBALS: GlobalTable = (() => {
 
 /** TorchScript pickles name their module classes `__torch__.<path>.<Class>`: plain data here. */
 function torchScriptClass(module: string, name: string): GlobalHandler | undefined {
-  return module === '__torch__' || module.startsWith('__torch__.') ? plainClass(`${module}.${name}`) : undefined;
+  return module === '__torch__' || module.startsWith('__torch__.')
+    ? plainClass(`${module}.${name}`)
+    : undefined;
 }
 
 /** The allow-list for torch pickles: Python's plain globals, torch's, and TorchScript classes. */
-export function torchResolve(extra: readonly GlobalTable[] = []): (module: string, name: string) => GlobalHandler | undefined {
+export function torchResolve(
+  extra: readonly GlobalTable[] = [],
+): (module: string, name: string) => GlobalHandler | undefined {
   const base = allowList(PYTHON_GLOBALS, TORCH_GLOBALS, ...extra);
   return (module, name) => base(module, name) ?? torchScriptClass(module, name);
 }
@@ -290,7 +318,8 @@ export function storageFromPid(pid: PyValue, at: number): TorchStorage {
     );
   }
   const type = storageDTypeOf(items[1]);
-  if (type === undefined) return badArguments('persistent id', `storage type is a ${pyTypeName(items[1])}`, at);
+  if (type === undefined)
+    return badArguments('persistent id', `storage type is a ${pyTypeName(items[1])}`, at);
   const key = asText(items[2]) ?? (typeof items[2] === 'number' ? String(items[2]) : undefined);
   const location = asText(items[3]) ?? 'cpu';
   const numel = asInt(items[4]);

@@ -57,7 +57,8 @@ function setOf(frozen: boolean, args: readonly PyValue[], at: number): PySet {
   const init = args[0];
   if (init !== undefined) {
     const items = asSequence(init);
-    if (items === undefined) badArguments(frozen ? 'frozenset' : 'set', `items are a ${pyTypeName(init)}`, at);
+    if (items === undefined)
+      badArguments(frozen ? 'frozenset' : 'set', `items are a ${pyTypeName(init)}`, at);
     s.items.push(...items);
   }
   return s;
@@ -140,7 +141,9 @@ export const PYTHON_GLOBALS: GlobalTable = (() => {
 })();
 
 /** Merges tables (later ones win) into the machine's `resolve`. */
-export function allowList(...tables: readonly GlobalTable[]): (module: string, name: string) => GlobalHandler | undefined {
+export function allowList(
+  ...tables: readonly GlobalTable[]
+): (module: string, name: string) => GlobalHandler | undefined {
   const merged = new Map<string, GlobalHandler>();
   for (const t of tables) for (const [k, h] of Object.entries(t)) merged.set(k, h);
   return (module, name) => merged.get(`${module}.${name}`);

@@ -51,6 +51,8 @@ export interface UnpickleOptions {
   onImport?(qualifiedName: string, allowed: boolean, at: number): void;
   /** Told (in scan mode) about every call, instantiation or `__setstate__` of something unsafe. */
   onUnsafeCall?(what: string, opcode: string, at: number): void;
+  /** Told about every call or instantiation of an allowed global (REDUCE, NEWOBJ, OBJ, INST). */
+  onCall?(what: string, opcode: string, at: number): void;
   /** Where `bytes[0]` sits in the file, so offsets in errors are the file's. */
   readonly base?: number;
   /** What the stream is, for messages (`archive/data.pkl`). */
@@ -98,24 +100,32 @@ class Machine {
     this.#where = options.label === undefined ? '' : ` in ${options.label}`;
   }
 
-  #fail(code: 'INVALID_STRUCTURE' | 'UNSAFE' | 'UNSUPPORTED_VERSION' | 'LIMIT_EXCEEDED', detail: string): never {
+  #fail(
+    code: 'INVALID_STRUCTURE' | 'UNSAFE' | 'UNSUPPORTED_VERSION' | 'LIMIT_EXCEEDED',
+    detail: string,
+  ): never {
     throw new NnportError(code, `${detail}${this.#where}`, { at: { byte: this.#at } });
   }
 
   #push(v: PyValue): void {
-    if (++this.#values > MAX_PICKLE_VALUES) this.#fail('LIMIT_EXCEEDED', `more than ${MAX_PICKLE_VALUES} pickle values`);
+    if (++this.#values > MAX_PICKLE_VALUES)
+      this.#fail('LIMIT_EXCEEDED', `more than ${MAX_PICKLE_VALUES} pickle values`);
     this.#stack.push(v);
   }
 
   #pop(): PyValue {
     if (this.#stack.length === 0) {
-      this.#fail('INVALID_STRUCTURE', `${this.#opName()} needs a value but the stack is empty (or at a MARK)`);
+      this.#fail(
+        'INVALID_STRUCTURE',
+        `${this.#opName()} needs a value but the stack is empty (or at a MARK)`,
+      );
     }
     return this.#stack.pop() as PyValue;
   }
 
   #top(): PyValue {
-    if (this.#stack.length === 0) this.#fail('INVALID_STRUCTURE', `${this.#opName()} needs a value on the stack`);
+    if (this.#stack.length === 0)
+      this.#fail('INVALID_STRUCTURE', `${this.#opName()} needs a value on the stack`);
     return this.#stack[this.#stack.length - 1] as PyValue;
   }
 
@@ -186,8 +196,10 @@ class Machine {
   #call(callee: PyValue, args: PyValue): PyValue {
     const list = args instanceof PyTuple ? args.items : undefined;
     if (callee instanceof PyUnsafe) return this.#unsafeCall(callee, 'REDUCE');
-    if (list === undefined) this.#fail('INVALID_STRUCTURE', `REDUCE arguments are a ${pyTypeName(args)}, not a tuple`);
+    if (list === undefined)
+      this.#fail('INVALID_STRUCTURE', `REDUCE arguments are a ${pyTypeName(args)}, not a tuple`);
     if (callee instanceof PyGlobal) {
+      this.#o.onCall?.(callee.qualifiedName, 'REDUCE', this.#at);
       const h = callee.handler;
       if (h.call !== undefined) return h.call(list, this.#at);
       if (h.instantiate !== undefined) return h.instantiate(list, undefined, this.#at);
@@ -200,9 +212,13 @@ class Machine {
   #instantiate(cls: PyValue, args: readonly PyValue[], kwargs: PyDict | undefined, op: string): PyValue {
     if (cls instanceof PyUnsafe) return this.#unsafeCall(cls, op);
     if (cls instanceof PyGlobal) {
+      this.#o.onCall?.(cls.qualifiedName, op, this.#at);
       const h = cls.handler;
       if (h.instantiate !== undefined) return h.instantiate(args, kwargs, this.#at);
-      this.#fail('UNSAFE', `the pickle instantiates ${cls.qualifiedName}, which nnport allows only as a function`);
+      this.#fail(
+        'UNSAFE',
+        `the pickle instantiates ${cls.qualifiedName}, which nnport allows only as a function`,
+      );
     }
     return this.#fail('INVALID_STRUCTURE', `${op} on a ${pyTypeName(cls)}, which is not a class`);
   }
@@ -257,7 +273,8 @@ class Machine {
     if (target instanceof PyDict) {
       for (let i = 0; i < items.length; i += 2) target.set(items[i] as PyValue, items[i + 1] as PyValue);
     } else if (target instanceof PyObject) {
-      for (let i = 0; i < items.length; i += 2) target.items.push(new PyTuple([items[i] as PyValue, items[i + 1] as PyValue]));
+      for (let i = 0; i < items.length; i += 2)
+        target.items.push(new PyTuple([items[i] as PyValue, items[i + 1] as PyValue]));
     } else if (!(target instanceof PyUnsafe)) {
       this.#fail('INVALID_STRUCTURE', `${this.#opName()} on a ${pyTypeName(target)}`);
     }
@@ -291,7 +308,8 @@ class Machine {
       switch (op) {
         case OP.PROTO: {
           const p = c.u8();
-          if (p > HIGHEST_PROTOCOL) this.#fail('UNSUPPORTED_VERSION', `pickle protocol ${p} (nnport reads 0–5)`);
+          if (p > HIGHEST_PROTOCOL)
+            this.#fail('UNSUPPORTED_VERSION', `pickle protocol ${p} (nnport reads 0–5)`);
           this.#protocol = p;
           break;
         }
@@ -412,7 +430,10 @@ class Machine {
           break;
         case OP.NEXT_BUFFER:
         case OP.READONLY_BUFFER:
-          this.#fail('INVALID_STRUCTURE', `${this.#opName()}: out-of-band buffers are never stored in a file`);
+          this.#fail(
+            'INVALID_STRUCTURE',
+            `${this.#opName()}: out-of-band buffers are never stored in a file`,
+          );
           break;
         // containers
         case OP.EMPTY_TUPLE:
@@ -477,7 +498,8 @@ class Machine {
         case OP.ADDITEMS: {
           const items = this.#popMark();
           const target = this.#top();
-          if (!(target instanceof PySet)) this.#fail('INVALID_STRUCTURE', `ADDITEMS on a ${pyTypeName(target)}`);
+          if (!(target instanceof PySet))
+            this.#fail('INVALID_STRUCTURE', `ADDITEMS on a ${pyTypeName(target)}`);
           target.items.push(...items);
           break;
         }
@@ -547,7 +569,8 @@ class Machine {
           // copyreg's extension registry maps codes to globals registered at run time: unknowable here.
           const what = `copyreg extension ${code}`;
           this.#o.onImport?.(what, false, this.#at);
-          if (this.#strict) this.#fail('UNSAFE', `the pickle imports ${what}, which names a global only Python knows`);
+          if (this.#strict)
+            this.#fail('UNSAFE', `the pickle imports ${what}, which names a global only Python knows`);
           this.#push(new PyUnsafe(what));
           break;
         }
@@ -560,7 +583,8 @@ class Machine {
         case OP.NEWOBJ: {
           const args = this.#pop();
           const cls = this.#pop();
-          if (!(args instanceof PyTuple)) this.#fail('INVALID_STRUCTURE', `NEWOBJ arguments are a ${pyTypeName(args)}`);
+          if (!(args instanceof PyTuple))
+            this.#fail('INVALID_STRUCTURE', `NEWOBJ arguments are a ${pyTypeName(args)}`);
           this.#push(this.#instantiate(cls, args.items, undefined, 'NEWOBJ'));
           break;
         }

@@ -14,7 +14,7 @@ import {
   PyFloat,
   PyGlobal,
   PyHost,
-  PyObject,
+  type PyObject,
   PySet,
   PyTuple,
   PyUnsafe,
@@ -61,17 +61,22 @@ export function pyToJson(value: PyValue, options: ToJsonOptions): JsonValue {
   const open = new Set<object>();
   const where = options.label === undefined ? '' : ` in ${options.label}`;
   const fail = (code: 'LIMIT_EXCEEDED' | 'INVALID_STRUCTURE', detail: string, path: readonly PathStep[]) => {
-    throw new NnportError(code, `${detail}${where}`, { at: { path: `$${path.map((p) => `[${JSON.stringify(p)}]`).join('')}` } });
+    throw new NnportError(code, `${detail}${where}`, {
+      at: { path: `$${path.map((p) => `[${JSON.stringify(p)}]`).join('')}` },
+    });
   };
 
   const walk = (v: PyValue, path: PathStep[]): JsonValue => {
-    if (++nodes > MAX_PICKLE_NODES) fail('LIMIT_EXCEEDED', `more than ${MAX_PICKLE_NODES} values in the object`, path);
-    if (path.length > MAX_PICKLE_DEPTH) fail('LIMIT_EXCEEDED', `containers nested deeper than ${MAX_PICKLE_DEPTH}`, path);
+    if (++nodes > MAX_PICKLE_NODES)
+      fail('LIMIT_EXCEEDED', `more than ${MAX_PICKLE_NODES} values in the object`, path);
+    if (path.length > MAX_PICKLE_DEPTH)
+      fail('LIMIT_EXCEEDED', `containers nested deeper than ${MAX_PICKLE_DEPTH}`, path);
     if (v === null || typeof v === 'boolean' || typeof v === 'string') return v;
     if (typeof v === 'number') return Number.isSafeInteger(v) ? v : { $int: String(v) };
     if (typeof v === 'bigint') return { $int: v.toString() };
     if (v instanceof PyFloat) return floatJson(v.value);
-    if (v instanceof PyBytes) return v.kind === 'bytearray' ? { $bytearray: toBase64(v.bytes) } : { $bytes: toBase64(v.bytes) };
+    if (v instanceof PyBytes)
+      return v.kind === 'bytearray' ? { $bytearray: toBase64(v.bytes) } : { $bytes: toBase64(v.bytes) };
     if (v instanceof PyGlobal) return { $global: v.qualifiedName };
     if (v instanceof PyUnsafe) return { $unsafe: v.what };
     if (v instanceof PyHost) return options.host(v, path);
