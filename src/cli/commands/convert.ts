@@ -88,6 +88,22 @@ function droppedBy(model: Model, writer: FormatPlugin): string[] {
   return out;
 }
 
+/**
+ * Tied tensors (two names, one storage) are kept sharing by formats that can say so (PyTorch);
+ * every other writer stores each name's copy, which the user should know (issue #3).
+ */
+function tiedNotes(model: Model, writer: FormatPlugin): string[] {
+  if (writer.id === 'pytorch') return [];
+  const tied = (model.metadata.nnport as { tied?: unknown } | undefined)?.tied;
+  if (!Array.isArray(tied)) return [];
+  return tied
+    .filter((g): g is string[] => Array.isArray(g) && g.every((n) => typeof n === 'string'))
+    .map(
+      (g) =>
+        `${g.slice(1).join(', ')} ${g.length === 2 ? 'is' : 'are'} tied to ${g[0]} (one storage); ${writer.id} stores a copy under each name`,
+    );
+}
+
 const UNITS: Readonly<Record<string, number>> = {
   b: 1,
   kb: 1e3,
@@ -172,6 +188,7 @@ async function run(
   const dropped = droppedBy(model, writer);
   for (const what of dropped)
     process.stderr.write(`nnport: note: ${writer.id} cannot hold ${what}; it is not written\n`);
+  for (const note of tiedNotes(model, writer)) process.stderr.write(`nnport: note: ${note}\n`);
   const progress = new Progress(`writing ${out}`);
   try {
     await saveModel(model, out, {

@@ -3,6 +3,7 @@
  * tensors (name, dtype, shape, parameters, bytes) with totals; `--stats` adds per-tensor statistics.
  */
 import { type TensorStats, tensorStats } from '../../analysis/stats.js';
+import type { JsonValue } from '../../core/model.js';
 import { elementCount } from '../../core/tensor.js';
 import { openModel } from '../../node.js';
 import { parse, positionals } from '../args.js';
@@ -24,6 +25,28 @@ examples:
   nnport inspect weights.npz --stats
   nnport inspect model.json --json | jq '.totals'`;
 
+/**
+ * TorchScript archives carry their model's code: shown as text (DESIGN §5: never run), so a
+ * reader sees what the file would execute under PyTorch.
+ */
+function codeSection(metadata: Readonly<Record<string, JsonValue>>): string[] {
+  const ts = metadata.torchscript;
+  if (ts === null || typeof ts !== 'object' || Array.isArray(ts)) return [];
+  const code = (ts as Record<string, JsonValue>).code;
+  if (code === null || typeof code !== 'object' || Array.isArray(code)) return [];
+  const out = ['', 'TorchScript code (shown as text, never run):'];
+  for (const [path, text] of Object.entries(code)) {
+    out.push(
+      `--- ${path}`,
+      ...String(text)
+        .replace(/\n$/, '')
+        .split('\n')
+        .map((l) => `  ${l}`),
+    );
+  }
+  return out;
+}
+
 function fmt(x: number | null): string {
   if (x === null) return '-';
   return Number.isInteger(x) ? String(x) : x.toPrecision(6);
@@ -42,7 +65,9 @@ export async function inspect(argv: string[]): Promise<number> {
     params += n;
     bytes += t.data.byteLength;
     const stats: TensorStats | undefined = values.stats ? await tensorStats(t) : undefined;
+    const tiedTo = typeof t.meta?.tiedTo === 'string' ? t.meta.tiedTo : undefined;
     rows.push({
+      tiedTo,
       name: t.name,
       dtype: t.dtype,
       shape: t.shape,
@@ -64,7 +89,11 @@ export async function inspect(argv: string[]): Promise<number> {
       format: model.format,
       metadata: model.metadata,
       graph,
-      tensors: rows.map((r) => (r.stats === undefined ? { ...r, stats: undefined } : r)),
+      tensors: rows.map(({ tiedTo, ...r }) => ({
+        ...r,
+        ...(tiedTo === undefined ? {} : { tiedTo }),
+        stats: r.stats,
+      })),
       totals: { tensors: rows.length, parameters: params, bytes },
     });
     return 0;
@@ -72,7 +101,7 @@ export async function inspect(argv: string[]): Promise<number> {
   const lines: string[] = [
     `${path}: ${model.format}, ${plural(rows.length, 'tensor')}, ${plural(params, 'parameter')}, ${humanBytes(bytes)}`,
   ];
-  const meta = Object.entries(model.metadata);
+  const meta = Object.entries(model.metadata).filter(([k]) => k !== 'torchscript');
   if (meta.length > 0) {
     lines.push('metadata:');
     for (const [k, v] of meta) {
@@ -81,6 +110,7 @@ export async function inspect(argv: string[]): Promise<number> {
     }
   }
   if (graph) lines.push(`graph: ${graph.nodes} nodes, ${graph.inputs} inputs, ${graph.outputs} outputs`);
+  lines.push(...codeSection(model.metadata));
   const header = ['name', 'dtype', 'shape', 'parameters', 'bytes'];
   const right = [false, false, false, true, true];
   if (values.stats) {
@@ -89,7 +119,7 @@ export async function inspect(argv: string[]): Promise<number> {
   }
   const cells = rows.map((r) => {
     const base = [
-      r.name,
+      r.tiedTo === undefined ? r.name : `${r.name} (tied to ${r.tiedTo})`,
       r.dtype,
       `[${r.shape.join(', ')}]`,
       groupDigits(r.parameters),
