@@ -9,6 +9,8 @@ import { join } from 'node:path';
 const PEERS = [
   ['numpy', 'python3-numpy'],
   ['torch', 'python3-torch'],
+  ['sklearn', 'python3-sklearn'],
+  ['joblib', 'python3-joblib'],
 ];
 for (const [module, pkg] of PEERS) {
   try {
