@@ -1,6 +1,7 @@
 /**
  * The PyTorch plug-in: files `torch.save` and `torch.jit.save` write (zip since 1.6, the legacy
- * pickle stream before), read without PyTorch through nnport's own pickle machine. See
+ * pickle stream before), read without PyTorch through nnport's own pickle machine, and written
+ * as the zip `torch.load(weights_only=True)` accepts from torch 1.13 on. See
  * docs/formats/pytorch.md.
  */
 import type { FormatPlugin, Probe, ReadInput } from '../../core/format.js';
@@ -8,6 +9,7 @@ import type { Model } from '../../core/model.js';
 import { openZip } from '../../io/zip/reader.js';
 import { LEGACY_PREFIX, readTorchLegacy } from './read-legacy.js';
 import { readTorchZip } from './read-zip.js';
+import { writePt } from './write.js';
 
 /** Record names a torch archive's first member can have (`<folder>/data.pkl`, TorchScript's `data/0`, ...). */
 const FIRST_RECORD =
@@ -55,4 +57,5 @@ export const pytorchFormat: FormatPlugin = {
   keeps: { metadata: true, graph: false },
   detect: detectPytorch,
   read: (input) => readPytorch(input),
+  write: (model, target, options) => writePt(model, target, options),
 };

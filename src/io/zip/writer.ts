@@ -63,6 +63,13 @@ export interface ZipMemberOptions {
    * header needs a zip64 field (§4.3.9.2); the actual size must match.
    */
   readonly size?: number;
+  /**
+   * Pads the local header's extra field so the member's data starts at a multiple of this many
+   * bytes (1..32768). The padding is an extra field with header ID 0x4246 ('FB') filled with 'Z',
+   * the way PyTorch's PyTorchStreamWriter aligns records to 64 bytes so they can be mmapped
+   * (caffe2/serialize/inline_container.cc, getPadding); readers skip unknown extra fields (§4.5.1).
+   */
+  readonly align?: number;
 }
 
 /** Version needed to extract: 2.0 for deflate and folders (§4.4.3.2). */
@@ -125,9 +132,10 @@ export class ZipWriter {
     const zip64 = this.#always || (options.size !== undefined && mayReach4GiB(options.size));
     const flags = FLAG_DATA_DESCRIPTOR | (needsUtf8Flag(name) ? FLAG_UTF8 : 0);
     const offset = this.offset;
+    const pad = alignPadding(offset, nameBytes.length, zip64, options.align);
     // §4.3.9.1: with a data descriptor, CRC and sizes in the local header are zero; a zip64 local
     // header still carries the zip64 field (with zeros) so readers expect 8-byte descriptor sizes.
-    await this.#out.bytes(localHeader(nameBytes, flags, method, 0, 0, 0, zip64));
+    await this.#out.bytes(localHeader(nameBytes, flags, method, 0, 0, 0, zip64, pad));
     this.#open = true;
     const member = new ZipMemberWriter(this.#out, method, this.#level, name, options.size, async (m) => {
       const big = zip64 || m.size >= U32_SENTINEL || m.compressedSize >= U32_SENTINEL;
@@ -142,7 +150,7 @@ export class ZipWriter {
   async addBytes(
     name: string,
     bytes: Uint8Array,
-    options: { readonly method?: ZipMethod } = {},
+    options: { readonly method?: ZipMethod; readonly align?: number } = {},
   ): Promise<void> {
     const nameBytes = this.#startMember(name);
     const method = options.method === 'deflated' ? METHOD_DEFLATED : METHOD_STORED;
@@ -151,7 +159,8 @@ export class ZipWriter {
     const flags = needsUtf8Flag(name) ? FLAG_UTF8 : 0;
     const offset = this.offset;
     const zip64 = this.#always || bytes.length >= U32_SENTINEL || data.length >= U32_SENTINEL;
-    await this.#out.bytes(localHeader(nameBytes, flags, method, crc, data.length, bytes.length, zip64));
+    const pad = alignPadding(offset, nameBytes.length, zip64, options.align);
+    await this.#out.bytes(localHeader(nameBytes, flags, method, crc, data.length, bytes.length, zip64, pad));
     await this.#out.bytes(data);
     this.#entries.push({
       nameBytes,
@@ -298,7 +307,31 @@ export class ZipMemberWriter {
   }
 }
 
-/** A local file header (§4.3.7), with a zip64 extra field (§4.5.3) when `zip64`. */
+/** Header ID of PyTorch's alignment padding extra field: the bytes 'F', 'B' read as a little-endian u16. */
+const EXTRA_PADDING = 0x4246;
+/** Bytes of an extra field's own header (ID and length, §4.5.1). */
+const EXTRA_HEADER_BYTES = 4;
+/** Largest alignment `align` accepts: the padding must fit the u16 extra field length. */
+const MAX_ALIGN = 32768;
+
+/**
+ * Padding bytes (after the 4-byte 'FB' field header) that make a member's data start at a
+ * multiple of `align`, or -1 for no padding field. The data starts after the 30-byte local
+ * header, the name, the zip64 field when present and the padding field.
+ */
+function alignPadding(offset: number, nameLength: number, zip64: boolean, align: number | undefined): number {
+  if (align === undefined) return -1;
+  if (!Number.isInteger(align) || align < 1 || align > MAX_ALIGN) {
+    throw new Error(`ZipWriter: align must be an integer from 1 to ${MAX_ALIGN}`);
+  }
+  const start = offset + LOCAL_HEADER_BYTES + nameLength + (zip64 ? 20 : 0) + EXTRA_HEADER_BYTES;
+  return (align - (start % align)) % align;
+}
+
+/**
+ * A local file header (§4.3.7), with a zip64 extra field (§4.5.3) when `zip64` and an 'FB'
+ * padding field of `pad` bytes when `pad >= 0`.
+ */
 function localHeader(
   name: Uint8Array,
   flags: number,
@@ -307,8 +340,10 @@ function localHeader(
   compressedSize: number,
   size: number,
   zip64: boolean,
+  pad = -1,
 ): Uint8Array {
-  const extraLength = zip64 ? 20 : 0;
+  const zip64Length = zip64 ? 20 : 0;
+  const extraLength = zip64Length + (pad >= 0 ? EXTRA_HEADER_BYTES + pad : 0);
   const b = new Uint8Array(LOCAL_HEADER_BYTES + name.length + extraLength);
   const v = new DataView(b.buffer);
   v.setUint32(0, SIG_LOCAL, true);
@@ -330,6 +365,12 @@ function localHeader(
     v.setUint16(x + 2, 16, true);
     v.setBigUint64(x + 4, BigInt(size), true);
     v.setBigUint64(x + 12, BigInt(compressedSize), true);
+  }
+  if (pad >= 0) {
+    const x = LOCAL_HEADER_BYTES + name.length + zip64Length;
+    v.setUint16(x, EXTRA_PADDING, true);
+    v.setUint16(x + 2, pad, true);
+    b.fill(0x5a, x + EXTRA_HEADER_BYTES); // 'Z', as PyTorch fills it
   }
   return b;
 }
