@@ -78,3 +78,17 @@ export const MAX_PICKLE_DEPTH = 1000;
  * let a few hundred bytes describe an exponentially large tree ("billion laughs").
  */
 export const MAX_PICKLE_NODES = 20_000_000;
+
+/**
+ * Longest single line of values a line-oriented reader assembles (nexport TXT writes each
+ * neuron's weights on one line): 256 MiB is about 12 million weights into one neuron, far beyond
+ * any real dense layer, while a file without line feeds must not be gathered whole into memory.
+ */
+export const MAX_ROW_LINE_BYTES = 268_435_456;
+
+/**
+ * Largest pickle or joblib file nnport reads: the pickle machine works on bytes in memory, so the
+ * whole file (for joblib, with its array data) is loaded; 4 GiB is what one allocation reliably
+ * holds (see MAX_TENSOR_BYTES_IN_MEMORY), and a clear error beats a host's RangeError.
+ */
+export const MAX_PICKLE_FILE_BYTES = 2 ** 32;

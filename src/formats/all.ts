@@ -5,9 +5,12 @@
 import type { FormatPlugin } from '../core/format.js';
 import { Registry } from '../core/registry.js';
 import { csvFormat, csvMatrixFormat } from './csv/index.js';
+import { fiatsFormat } from './fiats/index.js';
 import { jsonFormat } from './json/index.js';
+import { nexportJsonFormat, nexportTxtFormat } from './nexport/index.js';
 import { npyFormat } from './npy/index.js';
 import { npzFormat } from './npz/index.js';
+import { pickleFormat } from './pickle/index.js';
 import { pytorchFormat } from './pytorch/index.js';
 import { safetensorsFormat } from './safetensors/index.js';
 import { txtFormat } from './txt/index.js';
@@ -22,6 +25,10 @@ export const ALL_FORMATS: readonly FormatPlugin[] = [
   csvFormat,
   csvMatrixFormat,
   txtFormat,
+  nexportJsonFormat,
+  nexportTxtFormat,
+  fiatsFormat,
+  pickleFormat,
 ];
 
 /** A registry of all built-in formats. */

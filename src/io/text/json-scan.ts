@@ -51,6 +51,12 @@ export interface ScanOptions {
   readonly maxStructureBytes?: number;
   /** Position of the first byte, when the text is part of a larger file (a CSV header line). */
   readonly origin?: { readonly line: number; readonly column: number };
+  /**
+   * Accept the bare words `NaN`, `Infinity` and `-Infinity` as numbers: not JSON (RFC 8259 §6),
+   * but what Python's `json.dumps` writes for non-finite floats and `json.loads` reads, so files
+   * written by Python tools (nexport) hold them.
+   */
+  readonly nonFinite?: boolean;
 }
 
 // What the scanner expects next. Plain numbers: const enums do not survive isolatedModules.
@@ -92,6 +98,7 @@ function stopBits(x: number): number {
 export class JsonScanner {
   readonly #events: JsonEvents;
   readonly #maxStructure: number;
+  readonly #nonFinite: boolean;
   /** Container kinds from the root down (OBJECT/ARRAY). */
   readonly #kinds = new Uint8Array(MAX_JSON_DEPTH);
   #depth = 0;
@@ -123,6 +130,7 @@ export class JsonScanner {
   constructor(events: JsonEvents, options: ScanOptions = {}) {
     this.#events = events;
     this.#maxStructure = options.maxStructureBytes ?? Number.POSITIVE_INFINITY;
+    this.#nonFinite = options.nonFinite ?? false;
     this.#line = options.origin?.line ?? 1;
     this.#lineStart = 1 - (options.origin?.column ?? 1);
   }
@@ -342,6 +350,11 @@ export class JsonScanner {
     if (text === 'true') return true;
     if (text === 'false') return false;
     if (text === 'null') return null;
+    if (this.#nonFinite) {
+      if (text === 'NaN') return Number.NaN;
+      if (text === 'Infinity') return Number.POSITIVE_INFINITY;
+      if (text === '-Infinity') return Number.NEGATIVE_INFINITY;
+    }
     if (!JSON_NUMBER.test(text)) this.#fail(`not a JSON value: ${clip(text)}`, base + p);
     return numberOf(text);
   }
