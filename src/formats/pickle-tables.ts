@@ -3,11 +3,17 @@
  * lists builds plain data in some reader, so the scanner counts it as safe.
  */
 import type { GlobalTable } from '../io/pickle/allow-list.js';
+import { openPickleStream, PICKLE_TABLES } from './pickle/index.js';
 
 /** The allow-lists beyond Python's and torch's (NumPy, scikit-learn, joblib). */
-export const SCAN_TABLES: readonly GlobalTable[] = [];
+export const SCAN_TABLES: readonly GlobalTable[] = PICKLE_TABLES;
 
-/** Decompresses a compressed joblib file for scanning; undefined when the bytes are not compressed. */
-export function scanDecompress(_bytes: Uint8Array): Uint8Array | undefined {
-  return undefined;
+/**
+ * Decompresses a compressed joblib file for scanning (zlib, gzip, joblib's old `ZF`); undefined
+ * when the bytes are not compressed. Compressors nnport refuses (bz2, xz, lz4) throw
+ * UNSUPPORTED_VERSION, which scan reports as unreadable.
+ */
+export function scanDecompress(bytes: Uint8Array): Uint8Array | undefined {
+  const stream = openPickleStream(bytes);
+  return stream.compression === undefined ? undefined : stream.bytes;
 }

@@ -17,6 +17,7 @@ import {
   PyTuple,
   PyUnsafe,
   type PyValue,
+  pushAll,
   pyTypeName,
 } from './values.js';
 
@@ -59,7 +60,7 @@ function setOf(frozen: boolean, args: readonly PyValue[], at: number): PySet {
     const items = asSequence(init);
     if (items === undefined)
       badArguments(frozen ? 'frozenset' : 'set', `items are a ${pyTypeName(init)}`, at);
-    s.items.push(...items);
+    pushAll(s.items, items);
   }
   return s;
 }
@@ -120,6 +121,17 @@ function byteArray(args: readonly PyValue[], at: number): PyBytes {
   return badArguments('bytearray', `made from a ${pyTypeName(a)}`, at);
 }
 
+/**
+ * `bytes()` / `bytes(b'...')`: Python 3's pickler writes empty `bytes` at protocols 0–2 as
+ * `builtins.bytes` called with no arguments (Lib/pickle.py `save_bytes`).
+ */
+function bytesOf(args: readonly PyValue[], at: number): PyBytes {
+  const a = args[0];
+  if (a === undefined) return new PyBytes(new Uint8Array(0));
+  if (a instanceof PyBytes) return new PyBytes(a.bytes);
+  return badArguments('bytes', `made from a ${pyTypeName(a)}`, at);
+}
+
 /** Globals every Python pickle of plain data may use, under Python 3 and Python 2 module names. */
 export const PYTHON_GLOBALS: GlobalTable = (() => {
   const t: Record<string, GlobalHandler> = {
@@ -135,6 +147,7 @@ export const PYTHON_GLOBALS: GlobalTable = (() => {
     t[`${b}.set`] = { call: (args, at) => setOf(false, args, at) };
     t[`${b}.frozenset`] = { call: (args, at) => setOf(true, args, at) };
     t[`${b}.bytearray`] = { call: byteArray };
+    t[`${b}.bytes`] = { call: bytesOf };
     t[`${b}.object`] = VALUE_ONLY;
   }
   return t;

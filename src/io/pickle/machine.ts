@@ -33,6 +33,7 @@ import {
   PyTuple,
   PyUnsafe,
   type PyValue,
+  pushAll,
   pyTypeName,
 } from './values.js';
 
@@ -199,11 +200,13 @@ class Machine {
     if (list === undefined)
       this.#fail('INVALID_STRUCTURE', `REDUCE arguments are a ${pyTypeName(args)}, not a tuple`);
     if (callee instanceof PyGlobal) {
-      this.#o.onCall?.(callee.qualifiedName, 'REDUCE', this.#at);
       const h = callee.handler;
+      if (h.call === undefined && h.instantiate === undefined) {
+        return this.#disallowedUse(callee, 'REDUCE', 'calls', 'only as a value');
+      }
+      this.#o.onCall?.(callee.qualifiedName, 'REDUCE', this.#at);
       if (h.call !== undefined) return h.call(list, this.#at);
-      if (h.instantiate !== undefined) return h.instantiate(list, undefined, this.#at);
-      this.#fail('UNSAFE', `the pickle calls ${callee.qualifiedName}, which nnport allows only as a value`);
+      return (h.instantiate as NonNullable<GlobalHandler['instantiate']>)(list, undefined, this.#at);
     }
     return this.#fail('INVALID_STRUCTURE', `REDUCE calls a ${pyTypeName(callee)}, which is not callable`);
   }
@@ -212,15 +215,31 @@ class Machine {
   #instantiate(cls: PyValue, args: readonly PyValue[], kwargs: PyDict | undefined, op: string): PyValue {
     if (cls instanceof PyUnsafe) return this.#unsafeCall(cls, op);
     if (cls instanceof PyGlobal) {
-      this.#o.onCall?.(cls.qualifiedName, op, this.#at);
       const h = cls.handler;
-      if (h.instantiate !== undefined) return h.instantiate(args, kwargs, this.#at);
-      this.#fail(
-        'UNSAFE',
-        `the pickle instantiates ${cls.qualifiedName}, which nnport allows only as a function`,
-      );
+      if (h.instantiate === undefined) {
+        return this.#disallowedUse(
+          cls,
+          op,
+          'instantiates',
+          h.call === undefined ? 'only as a value' : 'only as a function',
+        );
+      }
+      this.#o.onCall?.(cls.qualifiedName, op, this.#at);
+      return h.instantiate(args, kwargs, this.#at);
     }
     return this.#fail('INVALID_STRUCTURE', `${op} on a ${pyTypeName(cls)}, which is not a class`);
+  }
+
+  /**
+   * An allowed global used in a way its handler does not allow (calling a dtype, instantiating a
+   * function): refused when reading; when scanning, reported as an unsafe call (a scan must not
+   * call a file merely unreadable when Python would run something) and replaced by a stand-in.
+   */
+  #disallowedUse(g: PyGlobal, op: string, verb: string, allowed: string): PyValue {
+    if (this.#strict) {
+      this.#fail('UNSAFE', `the pickle ${verb} ${g.qualifiedName}, which nnport allows ${allowed}`);
+    }
+    return this.#unsafeCall(new PyUnsafe(g.qualifiedName), op);
   }
 
   #unsafeCall(callee: PyUnsafe, op: string): PyValue {
@@ -236,6 +255,15 @@ class Machine {
     }
     if (obj instanceof PyUnsafe) {
       this.#o.onUnsafeCall?.(`${obj.what}.__setstate__`, 'BUILD', this.#at);
+      return;
+    }
+    if (obj instanceof PyGlobal) {
+      // Python sets attributes of the class or function itself (pickle.py load_build: `setattr`
+      // with slot state), changing what later imports of it see (modelscan issue #85).
+      if (this.#strict) {
+        this.#fail('UNSAFE', `the pickle sets attributes of ${obj.qualifiedName} (BUILD on a global)`);
+      }
+      this.#o.onUnsafeCall?.(`${obj.qualifiedName}.__setstate__`, 'BUILD', this.#at);
       return;
     }
     if (obj instanceof PyHost) {
@@ -260,9 +288,9 @@ class Machine {
     if (Array.isArray(target)) {
       for (const v of items) target.push(v);
     } else if (target instanceof PyObject) {
-      target.items.push(...items);
+      pushAll(target.items, items);
     } else if (target instanceof PySet && !target.frozen) {
-      target.items.push(...items);
+      pushAll(target.items, items);
     } else if (!(target instanceof PyUnsafe)) {
       this.#fail('INVALID_STRUCTURE', `${this.#opName()} on a ${pyTypeName(target)}`);
     }
@@ -481,7 +509,7 @@ class Machine {
           break;
         case OP.FROZENSET: {
           const s = new PySet(true);
-          s.items.push(...this.#popMark());
+          pushAll(s.items, this.#popMark());
           this.#push(s);
           break;
         }
@@ -500,7 +528,7 @@ class Machine {
           const target = this.#top();
           if (!(target instanceof PySet))
             this.#fail('INVALID_STRUCTURE', `ADDITEMS on a ${pyTypeName(target)}`);
-          target.items.push(...items);
+          pushAll(target.items, items);
           break;
         }
         case OP.SETITEM: {

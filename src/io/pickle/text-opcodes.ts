@@ -104,11 +104,19 @@ export function parseUnicodeOpcode(raw: Uint8Array): string | undefined {
   return s;
 }
 
-/** LONG1/LONG4's argument: little-endian two's complement bytes. */
+/** Two hex digits for each byte value. */
+const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+/**
+ * LONG1/LONG4's argument: little-endian two's complement bytes. Built through one hex literal:
+ * shifting a growing bigint byte by byte is quadratic, and a LONG4 of a few hundred kilobytes
+ * would then take minutes.
+ */
 export function decodeLongBytes(bytes: Uint8Array): number | bigint {
   if (bytes.length === 0) return 0;
-  let v = 0n;
-  for (let i = bytes.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i] as number);
+  let hex = '0x';
+  for (let i = bytes.length - 1; i >= 0; i--) hex += HEX_BYTE[bytes[i] as number];
+  let v = BigInt(hex);
   if (((bytes[bytes.length - 1] as number) & 0x80) !== 0) v -= 1n << BigInt(8 * bytes.length);
   return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
 }

@@ -4,6 +4,7 @@
  * small class so that a float stays distinct from an int and a tuple from a list. Nothing here
  * can run code: objects of allow-listed classes are inert records of what the pickle said.
  */
+import { NnportError } from '../../core/errors.js';
 
 /** A Python `float` (kept apart from ints, which are JS numbers). */
 export class PyFloat {
@@ -43,7 +44,7 @@ export class PyDict {
   readonly cls: string | undefined;
   /** Instance state given by BUILD (a state_dict's `_metadata`, ...). */
   state: PyValue | undefined;
-  readonly #index = new Map<string | number | bigint | boolean | null, number>();
+  readonly #index = new Map<string | number | bigint | null, number>();
 
   constructor(cls?: string) {
     this.cls = cls;
@@ -136,8 +137,11 @@ export abstract class PyHost {
   /** A short description for messages. */
   abstract describe(): string;
   /** Applies BUILD's state; hosts that take none refuse it. */
-  build(_state: PyValue, _ctx: BuildContext): void {
-    throw new Error(`${this.describe()} takes no state`);
+  build(_state: PyValue, ctx: BuildContext): void {
+    // ctx.position is just past the one-byte BUILD opcode.
+    throw new NnportError('INVALID_STRUCTURE', `BUILD on a ${this.describe()}, which takes no state`, {
+      at: { byte: ctx.position - 1 },
+    });
   }
 }
 
@@ -175,12 +179,30 @@ export interface GlobalHandler {
   instantiate?(args: readonly PyValue[], kwargs: PyDict | undefined, at: number): PyValue;
 }
 
-/** A key usable in a JS Map when Python would compare it by value (str, int, bool, None). */
-function primitiveKey(key: PyValue): string | number | bigint | boolean | null | undefined {
-  if (key === null || typeof key === 'string' || typeof key === 'boolean') return key;
-  if (typeof key === 'number') return key;
+/**
+ * A key usable in a JS Map when Python would compare it by value (str, int, bool, float, None).
+ * Python's numbers compare across types: `True == 1 == 1.0` and `2**70 == 2.0**70` are one dict
+ * key, so bools and floats map to the int they equal (NaN equals nothing: no key).
+ */
+function primitiveKey(key: PyValue): string | number | bigint | null | undefined {
+  if (key === null || typeof key === 'string' || typeof key === 'number') return key;
+  if (typeof key === 'boolean') return key ? 1 : 0;
   if (typeof key === 'bigint') return key;
+  if (key instanceof PyFloat) {
+    const v = key.value;
+    if (Number.isNaN(v)) return undefined;
+    // An integral float beyond 2^53 equals the bigint int of the same value (ints that size are bigints).
+    return Number.isInteger(v) && !Number.isSafeInteger(v) ? BigInt(v) : v;
+  }
   return undefined;
+}
+
+/**
+ * Appends `items` to `target` one by one: `push(...items)` passes each item as an argument and
+ * throws RangeError past about 10^5 (a frozenset of 200000 ints is one FROZENSET in protocol 4).
+ */
+export function pushAll(target: PyValue[], items: readonly PyValue[]): void {
+  for (const v of items) target.push(v);
 }
 
 /** The text of a `str` value, or of a Python 2 `str` read as Latin-1; undefined otherwise. */
