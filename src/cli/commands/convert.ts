@@ -21,7 +21,8 @@ from --to, else from OUT's extension. Without OUT, the output is IN's name with 
 target format's extension. Nothing is written unless the whole conversion succeeds.
 
 options:
-  --to FORMAT          output format id (see 'nnport formats'): json, csv, csv-matrix, txt, npz, npy, safetensors
+  --to FORMAT          output format id (see 'nnport formats'): json, csv, csv-matrix, txt, npz, npy,
+                       safetensors, pytorch, fiats, nexport-json, nexport-txt
   --from FORMAT        read IN as FORMAT instead of detecting it
   --layout L           CSV layout: long (one value a row, the default) or matrix (a folder, one 2-D CSV a tensor)
   --force              overwrite OUT if it exists
@@ -29,8 +30,8 @@ options:
   --shard-bytes SIZE   safetensors only: write a sharded set (OUT is a folder with
                        model-0000i-of-0000N.safetensors and model.safetensors.index.json);
                        SIZE in bytes or with a unit: 500MB, 5GB, 2GiB
-  --activation NAME    fiats, nexport-json, nexport-txt: the activation every layer applies
-                       (relu, sigmoid, tanh, gelu, ...) when the model does not say
+  --activation NAME    fiats, nexport-json: the activation every layer applies when the
+                       model does not say (fiats knows gelu, relu, sigmoid, step, swish)
   --json               print a JSON summary on stdout
 
 examples:
@@ -38,7 +39,10 @@ examples:
   nnport convert weights.npz --to csv
   nnport convert weights.npz weights-csv --to csv --layout matrix
   nnport convert model.json model.safetensors --force
-  nnport convert big.safetensors big-sharded --to safetensors --shard-bytes 2GB`;
+  nnport convert big.safetensors big-sharded --to safetensors --shard-bytes 2GB
+  nnport convert checkpoint.pth weights.safetensors
+  nnport convert model.pkl weights.csv
+  nnport convert model.pt model.json --to fiats --activation relu`;
 
 /** Writers that format text and gain from worker threads. */
 const TEXT_FORMATS = new Set(['json', 'csv', 'csv-matrix', 'txt']);
