@@ -100,12 +100,17 @@ function tolerant(h: GlobalHandler, name: string): GlobalHandler {
   return out;
 }
 
-/** Scans one pickle stream starting at `bytes[0]`; returns its findings and where it ended. */
+/**
+ * Scans one pickle stream starting at `bytes[0]`; returns its findings and where it ended.
+ * `found` receives the findings even when the stream turns out malformed and this throws: what a
+ * pickle imported before its error still counts (a broken tail must not hide an `os.system`).
+ */
 export function scanPickle(
   bytes: Uint8Array,
   label: string,
   tables: readonly GlobalTable[],
   base = 0,
+  found?: (scan: PickleScan) => void,
 ): { scan: PickleScan; end: number } {
   const resolve = allowList(PYTHON_GLOBALS, TORCH_GLOBALS, ...tables);
   const imports = new Map<string, ScanImport>();
@@ -142,6 +147,7 @@ export function scanPickle(
     protocol = r.protocol;
   } finally {
     Object.assign(scan, { protocol, imports: [...imports.values()], calls: [...calls.values()] });
+    found?.(scan);
   }
   return { scan, end };
 }
@@ -176,11 +182,8 @@ function npyObjectPayload(bytes: Uint8Array): number | undefined {
 export async function scanSource(source: ByteSource, options: ScanOptions = {}): Promise<ScanReport> {
   const tables = options.tables ?? [];
   const pickles: PickleScan[] = [];
-  const run = (bytes: Uint8Array, label: string, base = 0) => {
-    const { scan, end } = scanPickle(bytes, label, tables, base);
-    pickles.push(scan);
-    return end;
-  };
+  const run = (bytes: Uint8Array, label: string, base = 0) =>
+    scanPickle(bytes, label, tables, base, (scan) => pickles.push(scan)).end;
   try {
     const size = source.size;
     const lead = await source.read(0, Math.min(size, 16));
@@ -203,11 +206,18 @@ export async function scanSource(source: ByteSource, options: ScanOptions = {}):
       if (npy !== undefined) run(bytes.subarray(npy), 'object array', npy);
       else if (!head(bytes, 0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59)) {
         bytes = options.decompress?.(bytes) ?? bytes;
-        // A legacy torch file is five pickles in a row, then raw storages; anything else is one pickle.
-        const count = startsWithBytes(bytes, LEGACY_PREFIX) ? 5 : 1;
         let pos = 0;
-        for (let i = 1; i <= count; i++) {
-          pos += run(bytes.subarray(pos), count === 1 ? 'pickle' : `pickle ${i} of ${count}`, pos);
+        if (startsWithBytes(bytes, LEGACY_PREFIX)) {
+          // A legacy torch file is five pickles in a row, then raw storages.
+          for (let i = 1; i <= 5; i++) pos += run(bytes.subarray(pos), `pickle ${i} of 5`, pos);
+        } else {
+          // pickle.load reads the first pickle, but a loader that calls it again reads the next one:
+          // bytes after a STOP are scanned as further pickles, so nothing hides behind a benign one.
+          let i = 1;
+          do {
+            pos += run(bytes.subarray(pos), i === 1 ? 'pickle' : `pickle ${i} at byte ${pos}`, pos);
+            i++;
+          } while (pos < bytes.length);
         }
       }
     }

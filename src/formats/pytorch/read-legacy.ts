@@ -129,7 +129,8 @@ async function readPickles(input: ReadInput): Promise<Pickles> {
 
 /** Reads a legacy torch file. */
 export async function readTorchLegacy(input: ReadInput): Promise<Model> {
-  const tar = await input.source.read(257, Math.min(5, Math.max(0, input.source.size - 257)));
+  // The tar magic sits at bytes 257..261 (POSIX ustar header); a shorter file cannot be a tar.
+  const tar = input.source.size >= 262 ? await input.source.read(257, 5) : new Uint8Array(0);
   if (tar.length === 5 && String.fromCharCode(...tar) === 'ustar') {
     throw new NnportError(
       'UNSUPPORTED_VERSION',

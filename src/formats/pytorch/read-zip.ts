@@ -108,7 +108,7 @@ export async function readTorchZip(zip: ZipArchive): Promise<Model> {
     const ts: Record<string, JsonValue> = {};
     if (constantsEntry !== undefined) {
       const constants = await readPickle(zip, constantsEntry, 'constants', used, names, 'constants');
-      found.push(...constants.tensors);
+      for (const t of constants.tensors) found.push(t); // no spread: there may be 10^5 of them
       ts.constants = constants.structure;
     }
     const code: Record<string, JsonValue> = {};

@@ -5,6 +5,7 @@
  */
 import { itemSize } from '../../core/dtype.js';
 import { NnportError } from '../../core/errors.js';
+import { MAX_TENSOR_BYTES_IN_MEMORY } from '../../core/limits.js';
 import type { JsonValue } from '../../core/model.js';
 import { DerivedData, elementCount, SourceData, type Tensor, tensorFromBytes } from '../../core/tensor.js';
 import type { ByteSource } from '../../io/byte-source.js';
@@ -111,6 +112,14 @@ export function buildTensor(
   } else {
     const contiguous = isContiguous(t.shape, t.stride);
     data = new DerivedData(bytes, async () => {
+      // Gathered in one buffer: an expanded view (stride 0) of one stored element can claim terabytes.
+      if (bytes > MAX_TENSOR_BYTES_IN_MEMORY) {
+        throw new NnportError(
+          'LIMIT_EXCEEDED',
+          `tensor '${name}' is a ${bytes}-byte strided or big-endian view, more than MAX_TENSOR_BYTES_IN_MEMORY (${MAX_TENSOR_BYTES_IN_MEMORY}) to gather`,
+          { at: { tensor: name } },
+        );
+      }
       const span = await storage.source.read(t.offset * size, end - t.offset * size);
       const dense = contiguous ? span.slice() : gather(span, t.offset, t.offset, t.shape, t.stride, size);
       if (bigEndian) swapBytes(dense, size);

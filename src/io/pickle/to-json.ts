@@ -14,7 +14,7 @@ import {
   PyFloat,
   PyGlobal,
   PyHost,
-  type PyObject,
+  PyObject,
   PySet,
   PyTuple,
   PyUnsafe,
@@ -53,6 +53,51 @@ export function floatJson(value: number): JsonValue {
   if (value === Number.NEGATIVE_INFINITY) return { $float: '-inf' };
   if (Object.is(value, -0)) return { $float: '-0' };
   return { $float: value };
+}
+
+/** The values a container holds, in the order the walk visits them. */
+function childrenOf(v: PyValue): readonly PyValue[] | undefined {
+  if (Array.isArray(v)) return v;
+  if (v instanceof PyTuple || v instanceof PySet) return v.items;
+  if (v instanceof PyDict) {
+    const out = v.entries.flat();
+    if (v.state !== undefined && v.state !== null) out.push(v.state);
+    return out;
+  }
+  if (v instanceof PyObject) {
+    const out = [...v.args];
+    if (v.kwargs !== undefined) out.push(v.kwargs);
+    if (v.state !== undefined) out.push(v.state);
+    for (const item of v.items) out.push(item);
+    return out;
+  }
+  return undefined;
+}
+
+/**
+ * How many values the JSON of `root` holds: a container the pickle references many times (the
+ * memo lets a few bytes name one list again and again: a "billion laughs") counts every time, as
+ * the JSON repeats it. Each distinct container is counted once and its total remembered, so the
+ * answer costs time linear in the pickle, not in its expansion. Stops past `limit`; a cycle counts
+ * once here (the walk refuses it), and so does anything deeper than MAX_PICKLE_DEPTH (ditto).
+ */
+function expandedCount(root: PyValue, limit: number): number {
+  const known = new Map<object, number>();
+  const count = (v: PyValue, depth: number): number => {
+    const children = depth > MAX_PICKLE_DEPTH ? undefined : childrenOf(v);
+    if (children === undefined) return 1;
+    const seen = known.get(v as object);
+    if (seen !== undefined) return seen;
+    known.set(v as object, 1);
+    let n = 1;
+    for (const c of children) {
+      n += count(c, depth + 1);
+      if (n > limit) break;
+    }
+    known.set(v as object, n);
+    return n;
+  };
+  return count(root, 0);
 }
 
 /** Encodes `value` as JSON; host values go through `options.host`. */
@@ -115,5 +160,12 @@ export function pyToJson(value: PyValue, options: ToJsonOptions): JsonValue {
     return out;
   };
 
+  // Refuse an expansion bomb before walking it (the walk would take minutes to reach the limit).
+  if (expandedCount(value, MAX_PICKLE_NODES) > MAX_PICKLE_NODES)
+    fail(
+      'LIMIT_EXCEEDED',
+      `more than ${MAX_PICKLE_NODES} values in the object (counting repeated references)`,
+      [],
+    );
   return walk(value, []);
 }
