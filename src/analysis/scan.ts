@@ -11,7 +11,7 @@ import { LEGACY_PREFIX } from '../formats/pytorch/read-legacy.js';
 import { TORCH_GLOBALS } from '../formats/pytorch/torch-globals.js';
 import { type ByteSource, readAll } from '../io/byte-source.js';
 import { allowList, type GlobalTable, PYTHON_GLOBALS, plainClass } from '../io/pickle/allow-list.js';
-import { unpickle } from '../io/pickle/machine.js';
+import { type UnpickleOptions, unpickle } from '../io/pickle/machine.js';
 import { type GlobalHandler, PyObject } from '../io/pickle/values.js';
 import { openZip } from '../io/zip/reader.js';
 
@@ -70,7 +70,15 @@ export interface ScanOptions {
   readonly tables?: readonly GlobalTable[];
   /** Turns a compressed pickle file (joblib zlib/gzip) into its pickle bytes, or undefined when it is not one. */
   readonly decompress?: (bytes: Uint8Array) => Uint8Array | undefined;
+  /** Tables bound to one stream (joblib's wrappers, which read array data and nested pickles from it). */
+  readonly streamTables?: StreamTables;
 }
+
+/** The scanner's own machine options, for a pickle nested in the stream (a joblib object array). */
+export type NestedScan = Omit<UnpickleOptions, 'base' | 'label'>;
+
+/** Makes tables for one stream: `bytes[0]` is at file offset `base`; nested pickles use `nested`. */
+export type StreamTables = (bytes: Uint8Array, base: number, nested: NestedScan) => readonly GlobalTable[];
 
 /** Wraps allowed handlers so a malformed argument gives a placeholder instead of ending the scan. */
 function tolerant(h: GlobalHandler, name: string): GlobalHandler {
@@ -111,8 +119,10 @@ export function scanPickle(
   tables: readonly GlobalTable[],
   base = 0,
   found?: (scan: PickleScan) => void,
+  streamTables?: StreamTables,
 ): { scan: PickleScan; end: number } {
-  const resolve = allowList(PYTHON_GLOBALS, TORCH_GLOBALS, ...tables);
+  const fixed = allowList(PYTHON_GLOBALS, TORCH_GLOBALS, ...tables);
+  let resolve = fixed;
   const imports = new Map<string, ScanImport>();
   const calls = new Map<string, { what: string; opcode: string; safe: boolean; count: number; at: number }>();
   const call = (what: string, opcode: string, at: number, safe: boolean) => {
@@ -124,25 +134,30 @@ export function scanPickle(
   const scan: PickleScan = { label, protocol: 0, imports: [], calls: [] };
   let end = bytes.length;
   let protocol = 0;
+  const lookup = (r: typeof fixed) => (module: string, name: string) => {
+    const h = r(module, name);
+    if (h !== undefined) return tolerant(h, `${module}.${name}`);
+    // TorchScript module classes are plain data, as the torch reader treats them.
+    if (module === '__torch__' || module.startsWith('__torch__.')) return plainClass(`${module}.${name}`);
+    return undefined;
+  };
+  // A pickle nested in the stream reports into the same findings, with the fixed tables only (so
+  // nesting cannot recurse: joblib never nests its wrappers).
+  const nested: NestedScan = {
+    mode: 'scan',
+    resolve: lookup(fixed),
+    persistentLoad: (pid) => new PyObject('<persistent id>', [pid]),
+    onImport(name, safe, at) {
+      if (!imports.has(name)) imports.set(name, { name, safe, at });
+    },
+    onUnsafeCall: (what, opcode, at) => call(what, opcode, at, false),
+    onCall: (what, opcode, at) => call(what, opcode, at, true),
+  };
+  if (streamTables !== undefined) {
+    resolve = allowList(PYTHON_GLOBALS, TORCH_GLOBALS, ...tables, ...streamTables(bytes, base, nested));
+  }
   try {
-    const r = unpickle(bytes, {
-      mode: 'scan',
-      base,
-      label,
-      resolve(module, name) {
-        const h = resolve(module, name);
-        if (h !== undefined) return tolerant(h, `${module}.${name}`);
-        // TorchScript module classes are plain data, as the torch reader treats them.
-        if (module === '__torch__' || module.startsWith('__torch__.')) return plainClass(`${module}.${name}`);
-        return undefined;
-      },
-      persistentLoad: (pid) => new PyObject('<persistent id>', [pid]),
-      onImport(name, safe, at) {
-        if (!imports.has(name)) imports.set(name, { name, safe, at });
-      },
-      onUnsafeCall: (what, opcode, at) => call(what, opcode, at, false),
-      onCall: (what, opcode, at) => call(what, opcode, at, true),
-    });
+    const r = unpickle(bytes, { ...nested, resolve: lookup(resolve), base, label });
     end = r.end;
     protocol = r.protocol;
   } finally {
@@ -183,7 +198,7 @@ export async function scanSource(source: ByteSource, options: ScanOptions = {}):
   const tables = options.tables ?? [];
   const pickles: PickleScan[] = [];
   const run = (bytes: Uint8Array, label: string, base = 0) =>
-    scanPickle(bytes, label, tables, base, (scan) => pickles.push(scan)).end;
+    scanPickle(bytes, label, tables, base, (scan) => pickles.push(scan), options.streamTables).end;
   try {
     const size = source.size;
     const lead = await source.read(0, Math.min(size, 16));

@@ -12,7 +12,7 @@
  * attributes of an allowed global (modelscan issue #85), an error right after the import
  * (scanners that give up on errors), a second pickle after the first STOP, torch zip and legacy
  * files whose data.pkl calls os.system next to real tensors, a torch zip with a bad CRC, npy and
- * npz object arrays, joblib (plain and zlib/gzip compressed). Safe files (the real fixtures, live torch.save, plain data) scan
+ * npz object arrays, joblib (plain, an object array's nested pickle, zlib/gzip compressed). Safe files (the real fixtures, live torch.save, plain data) scan
  * with exit 0; unreadable files exit 2.
  */
 import assert from 'node:assert/strict';
@@ -370,6 +370,32 @@ print('ok')
       assert.equal(r.status, 1, `${n}: ${r.stdout}`);
       assert.match(r.stdout, /posix\.system {2}UNSAFE/);
     }
+  });
+
+  it("a joblib object array's nested pickle is scanned and read with the same allow-list", async () => {
+    // joblib stores an object array as a second pickle right after its wrapper's BUILD: a payload
+    // there is behind a numeric array, where a scanner that stops at the wrapper would miss it.
+    const n = 'joblib-object-array';
+    const out = python(
+      `${PY_COMMON}
+import joblib, numpy as np
+n = sys.argv[2]
+joblib.dump({'a': np.arange(3), 'o': np.array([R(os.system, (cmd(n),)), 'x'], dtype=object)}, os.path.join(D, n + '.joblib'))
+print('ok')
+`,
+      [dir, n],
+    );
+    assert.equal(out.trim(), 'ok');
+    const file = join(dir, `${n}.joblib`);
+    const r = cli('scan', file);
+    assert.equal(r.status, 1, r.stdout);
+    assert.match(r.stdout, /import posix\.system {2}UNSAFE/);
+    assert.match(r.stdout, /call {3}posix\.system by REDUCE {2}UNSAFE/);
+    await assert.rejects(
+      openModel(file),
+      (e) => e instanceof NnportError && e.code === 'UNSAFE' && e.message.includes('posix.system'),
+    );
+    assert.ok(!existsSync(join(dir, `MARKER-${n}`)));
   });
 
   it('safe files scan with exit 0 (live torch.save zip and legacy, plain pickles, joblib)', () => {

@@ -351,6 +351,17 @@ describe('pytorch reader: bad handcrafted data.pkl', () => {
     );
   });
 
+  it('two archives in one zip (two folders with data.pkl) → INVALID_STRUCTURE, as torch refuses them', async () => {
+    const pkl = tensorPickle();
+    const two = zipOf([
+      { name: 'archive/data.pkl', data: pkl },
+      { name: 'archive/data/0', data: new Uint8Array(24) },
+      { name: 'other/data.pkl', data: pkl },
+      { name: 'other/data/0', data: new Uint8Array(24) },
+    ]);
+    await rejectsWith(readPt(two), 'INVALID_STRUCTURE');
+  });
+
   it('absurd dims: 2**62 (not a safe integer) → INVALID_STRUCTURE', async () => {
     await rejectsWith(
       readFully(await torchZip(tensorPickle({ shape: [2n ** 62n], stride: [1] }))),

@@ -4,7 +4,7 @@
  * 2 when a file could not be read (and nothing unsafe was found).
  */
 import { type ScanReport, scanSource } from '../../analysis/scan.js';
-import { SCAN_TABLES, scanDecompress } from '../../formats/pickle-tables.js';
+import { SCAN_TABLES, scanDecompress, scanStreamTables } from '../../formats/pickle-tables.js';
 import { openInput } from '../../node/file-source.js';
 import { parse, positionals } from '../args.js';
 import { plural, printJson } from '../output.js';
@@ -53,7 +53,11 @@ export async function scan(argv: string[]): Promise<number> {
     const input = await openInput(file);
     results.push({
       file,
-      report: await scanSource(input.source, { tables: SCAN_TABLES, decompress: scanDecompress }),
+      report: await scanSource(input.source, {
+        tables: SCAN_TABLES,
+        decompress: scanDecompress,
+        streamTables: scanStreamTables,
+      }),
     });
   }
   const unsafe = results.some((r) => r.report.unsafe);

@@ -19,13 +19,24 @@ import { storageFromPid, type TorchStorage, torchResolve } from './torch-globals
 /** Largest code or small text record shown in metadata; bigger ones are listed, not included. */
 const MAX_CODE_RECORD_BYTES = 1 << 20;
 
-/** The archive folder: the one holding `data.pkl` (torch names it after the file, or `archive`). */
+/**
+ * The archive folder: the one holding `data.pkl` (torch names it after the file, or `archive`).
+ * Two folders each with a `data.pkl` are refused: torch reads one archive per file (its reader
+ * takes the folder from the first record), and guessing which one is meant could hide tensors.
+ */
 export function archiveFolder(zip: ZipArchive): string | undefined {
+  const folders: string[] = [];
   for (const e of zip.entries) {
     const m = /^([^/]+)\/data\.pkl$/.exec(e.name);
-    if (m !== null) return m[1];
+    if (m !== null && !folders.includes(m[1] as string)) folders.push(m[1] as string);
   }
-  return undefined;
+  if (folders.length > 1) {
+    throw new NnportError(
+      'INVALID_STRUCTURE',
+      `the zip holds ${folders.length} torch archives (${folders.slice(0, 3).join(', ')}): one file, one archive`,
+    );
+  }
+  return folders[0];
 }
 
 async function recordBytes(zip: ZipArchive, entry: ZipEntry, limit: number): Promise<Uint8Array> {
