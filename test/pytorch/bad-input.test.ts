@@ -353,7 +353,7 @@ describe('pytorch reader: bad handcrafted data.pkl', () => {
 
   it('two archives in one zip (two folders with data.pkl) → INVALID_STRUCTURE, as torch refuses them', async () => {
     const pkl = tensorPickle();
-    const two = zipOf([
+    const two = await zipOf([
       { name: 'archive/data.pkl', data: pkl },
       { name: 'archive/data/0', data: new Uint8Array(24) },
       { name: 'other/data.pkl', data: pkl },
