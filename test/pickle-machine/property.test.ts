@@ -29,6 +29,7 @@ import { allowList, PYTHON_GLOBALS } from '../../src/io/pickle/allow-list.js';
 import { unpickle } from '../../src/io/pickle/machine.js';
 import { OP } from '../../src/io/pickle/opcodes.js';
 import { floatJson, pyToJson, toBase64 } from '../../src/io/pickle/to-json.js';
+import { bytesOf } from '../pickle-bytes.js';
 import { zipOf } from '../zip/helpers.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -67,15 +68,7 @@ function scanMode(bytes: Uint8Array): void {
 // ---- byte builders (small: a pickle encoder for the round trip, torch files for mutation) ----
 
 const enc = new TextEncoder();
-function cat(...parts: (number | Uint8Array | string | readonly number[])[]): Uint8Array {
-  const out: number[] = [];
-  for (const p of parts) {
-    if (typeof p === 'number') out.push(p);
-    else if (typeof p === 'string') out.push(...enc.encode(p));
-    else out.push(...p);
-  }
-  return Uint8Array.from(out);
-}
+const cat = bytesOf;
 const u32 = (n: number) => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24];
 const binunicode = (s: string) => {
   const b = enc.encode(s);

@@ -74,16 +74,7 @@ export function peerScript(name: string): string {
   return resolve(REPO_ROOT, 'test/peers', name);
 }
 
-/** Concatenates byte arrays. */
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let pos = 0;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.length;
-  }
-  return out;
-}
+export { concat } from '../npy/helpers.js';
 
 /** The bytes of typed array values (little-endian, as the host is). */
 export function bytesOf(a: ArrayBufferView): Uint8Array {

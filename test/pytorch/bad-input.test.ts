@@ -22,6 +22,7 @@ import { BytesSource, readAll } from '../../src/io/byte-source.js';
 import { unpickle } from '../../src/io/pickle/machine.js';
 import { openModel } from '../../src/node.js';
 import { rejectsWith } from '../assert-errors.js';
+import { bytesOf } from '../pickle-bytes.js';
 import { open as openZipBytes, zipOf } from '../zip/helpers.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -79,15 +80,6 @@ async function rejectsWithOneOf(work: Promise<unknown>, codes: readonly ErrorCod
 // ---- handcrafted pickles -------------------------------------------------------------------
 
 const enc = new TextEncoder();
-const bytesOf = (...parts: (number | Uint8Array | string)[]): Uint8Array => {
-  const out: number[] = [];
-  for (const p of parts) {
-    if (typeof p === 'number') out.push(p);
-    else if (typeof p === 'string') out.push(...enc.encode(p));
-    else out.push(...p);
-  }
-  return Uint8Array.from(out);
-};
 /** BINUNICODE. */
 const str = (s: string) => {
   const b = enc.encode(s);
