@@ -105,7 +105,15 @@ export interface FormatPlugin {
    * What of a model besides its tensors the format's writer keeps; absent means neither. The CLI
    * names what a conversion would drop, so nothing is lost silently.
    */
-  readonly keeps?: { readonly metadata: boolean; readonly graph: boolean };
+  readonly keeps?: {
+    readonly metadata: boolean;
+    readonly graph: boolean;
+    /**
+     * When `metadata` is false: the metadata keys the writer still carries over (Fiats keeps the
+     * `fiats` section it was read with); every other key is named as dropped.
+     */
+    readonly metadataKeys?: readonly string[];
+  };
   /** Cheap, pure, never throws. */
   detect(probe: Probe): Detection;
   /** Reads a model. Throws NnportError with a code. */

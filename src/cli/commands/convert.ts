@@ -85,7 +85,8 @@ function pickWriter(
 /** What of `model` besides its tensors the writer cannot keep, for a note (nothing is dropped silently). */
 function droppedBy(model: Model, writer: FormatPlugin): string[] {
   const out: string[] = [];
-  const keys = Object.keys(model.metadata);
+  const carried = writer.keeps?.metadataKeys ?? [];
+  const keys = Object.keys(model.metadata).filter((k) => !carried.includes(k));
   if (keys.length > 0 && writer.keeps?.metadata !== true) out.push(`model metadata (${keys.join(', ')})`);
   if (model.graph !== undefined && writer.keeps?.graph !== true)
     out.push(`the graph (${model.graph.nodes.length} nodes)`);

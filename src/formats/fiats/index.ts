@@ -18,7 +18,8 @@ export const fiatsFormat: FormatPlugin = {
   title: 'Fiats network JSON (BerkeleyLab Fortran inference engine)',
   extensions: ['.json'],
   output: 'file',
-  keeps: { metadata: false, graph: false },
+  // The graph it can hold (a chain of dense layers, one activation) it keeps; any other graph is refused.
+  keeps: { metadata: false, graph: true, metadataKeys: ['fiats', 'nexport'] },
   detect: detectFiats,
   read: readFiats,
   write: writeFiats,

@@ -21,7 +21,8 @@ export const nexportJsonFormat: FormatPlugin = {
   title: 'nexport JSON (dense layers as neurons {weights, bias})',
   extensions: ['.json'],
   output: 'file',
-  keeps: { metadata: false, graph: false },
+  // The graph it can hold (a chain of dense layers, one activation) it keeps; any other graph is refused.
+  keeps: { metadata: false, graph: true, metadataKeys: ['fiats', 'nexport'] },
   detect: detectNexportJson,
   read: readNexportJson,
   write: writeNexportJson,
@@ -33,6 +34,7 @@ export const nexportTxtFormat: FormatPlugin = {
   title: 'nexport TXT (dense layers as Python lists)',
   extensions: ['.txt'],
   output: 'file',
+  // Weights and biases only: no activation, so the graph's activations are dropped (and named).
   keeps: { metadata: false, graph: false },
   detect: detectNexportTxt,
   read: readNexportTxt,
