@@ -237,6 +237,8 @@ function attributeToJson(a: AttributeValue): JsonExact {
       return { type: 'strings', value: [...a.value] };
     case 'graph':
       return { type: 'graph', value: graphToJson(a.value) };
+    default:
+      throw new NnportError('UNREPRESENTABLE', `attribute type ${a.type} has no JSON encoding yet`);
   }
 }
 
