@@ -11,6 +11,7 @@ const PEERS = [
   ['torch', 'python3-torch'],
   ['sklearn', 'python3-sklearn'],
   ['joblib', 'python3-joblib'],
+  ['onnx', 'python3-onnx'],
 ];
 for (const [module, pkg] of PEERS) {
   try {
