@@ -135,8 +135,9 @@ function refuse(detail: string, at: { tensor: string } | { node: string }): neve
 
 /** Checks a tensor a layer uses: float elements, a valid shape, data sized to the shape (a model may come from code). */
 function checkFloat(t: Tensor): void {
-  if (DTYPES[t.dtype].kind !== 'float') {
-    refuse(`a dense layer holds floats; this tensor is ${t.dtype}`, { tensor: t.name });
+  // Whole-byte floats only: rows of a sub-byte float4e2m1 matrix do not start on byte boundaries.
+  if (DTYPES[t.dtype].kind !== 'float' || DTYPES[t.dtype].bits < 8) {
+    refuse(`a dense layer holds floats of 8 bits or more; this tensor is ${t.dtype}`, { tensor: t.name });
   }
   const expected = byteLengthOf(t.dtype, elementCount(t.shape));
   if (t.data.byteLength !== expected) {

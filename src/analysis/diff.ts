@@ -3,10 +3,10 @@
  * largest absolute and relative difference, with NumPy `allclose` semantics for tolerances
  * (|a − b| ≤ atol + rtol·|b|).
  */
-import { itemSize } from '../core/dtype.js';
+import { DTYPES, itemSize, unpackSubByte } from '../core/dtype.js';
 import type { Model } from '../core/model.js';
-import type { Tensor } from '../core/tensor.js';
-import { decodeNumbers, NUMERIC_CHUNK_BYTES } from './numeric.js';
+import { elementCount, type Tensor } from '../core/tensor.js';
+import { decodeNumbers, numericStep } from './numeric.js';
 
 /** Tolerances; with both 0 (the default) only bit-exact tensors count as equal. */
 export interface DiffOptions {
@@ -59,8 +59,12 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 
 /** Compares two tensors of equal dtype and shape, chunk by chunk. */
 async function compareTensor(a: Tensor, b: Tensor, atol: number, rtol: number): Promise<TensorDiff> {
-  const size = itemSize(a.dtype);
-  const step = Math.max(size, NUMERIC_CHUNK_BYTES - (NUMERIC_CHUNK_BYTES % size));
+  // Sub-byte elements are compared unpacked (one per byte); complex ones by their parts (|za − zb|).
+  const bits = DTYPES[a.dtype].bits;
+  const size = bits < 8 ? 1 : itemSize(a.dtype);
+  const parts = DTYPES[a.dtype].kind === 'complex' ? 2 : 1;
+  const step = numericStep(a.dtype);
+  let left = elementCount(a.shape);
   let maxAbs = 0;
   let maxRel = 0;
   let worstIndex = -1;
@@ -68,14 +72,28 @@ async function compareTensor(a: Tensor, b: Tensor, atol: number, rtol: number): 
   let within = true;
   for (let off = 0; off < a.data.byteLength; off += step) {
     const len = Math.min(step, a.data.byteLength - off);
-    const [xa, xb] = await Promise.all([a.data.read(off, len), b.data.read(off, len)]);
-    if (bytesEqual(xa, xb)) continue;
-    const va = decodeNumbers(a.dtype, xa);
-    const vb = decodeNumbers(b.dtype, xb);
-    const base = off / size;
-    for (let i = 0; i < va.length; i++) {
-      const p = va[i] as number;
-      const q = vb[i] as number;
+    const [ra, rb] = await Promise.all([a.data.read(off, len), b.data.read(off, len)]);
+    const n = Math.min(left, Math.floor((len * 8) / bits));
+    left -= n;
+    if (bytesEqual(ra, rb)) continue;
+    const xa = bits < 8 ? unpackSubByte(ra, bits, n) : ra;
+    const xb = bits < 8 ? unpackSubByte(rb, bits, n) : rb;
+    const va = decodeNumbers(a.dtype, ra, n);
+    const vb = decodeNumbers(b.dtype, rb, n);
+    const base = (off * 8) / bits;
+    for (let i = 0; i < n; i++) {
+      let p = va[i * parts] as number;
+      let q = vb[i * parts] as number;
+      if (parts === 2) {
+        // Complex: the distance |za − zb| as a real difference against |zb|.
+        const di = (va[2 * i + 1] as number) - (vb[2 * i + 1] as number);
+        const nanA = Number.isNaN(p) || Number.isNaN(va[2 * i + 1] as number);
+        const nanB = Number.isNaN(q) || Number.isNaN(vb[2 * i + 1] as number);
+        const dist = Math.hypot(p - q, Number.isNaN(di) ? 0 : di);
+        const magB = Math.hypot(q, vb[2 * i + 1] as number);
+        p = nanA ? Number.NaN : magB + dist;
+        q = nanB ? Number.NaN : magB;
+      }
       // bit-level difference of this element
       let same = true;
       for (let k = 0; k < size; k++) {

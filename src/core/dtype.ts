@@ -17,10 +17,22 @@ export type DType =
   | 'uint16'
   | 'uint32'
   | 'uint64'
-  | 'bool';
+  | 'bool'
+  | 'float8e4m3fn'
+  | 'float8e4m3fnuz'
+  | 'float8e5m2'
+  | 'float8e5m2fnuz'
+  | 'float8e8m0'
+  | 'float4e2m1'
+  | 'int4'
+  | 'uint4'
+  | 'int2'
+  | 'uint2'
+  | 'complex64'
+  | 'complex128';
 
-/** What kind of number an element type holds. */
-export type DTypeKind = 'float' | 'int' | 'uint' | 'bool';
+/** What kind of number an element type holds ('complex': a pair of floats, real part first). */
+export type DTypeKind = 'float' | 'int' | 'uint' | 'bool' | 'complex';
 
 /** Facts about one element type. */
 export interface DTypeInfo {
@@ -51,6 +63,23 @@ export const DTYPES: Readonly<Record<DType, DTypeInfo>> = {
   uint32: info('uint32', 32, 'uint'),
   uint64: info('uint64', 64, 'uint'),
   bool: info('bool', 8, 'bool'),
+  // ONNX's later element types (onnx.proto TensorProto.DataType 17–26; docs/docs/Float8.md,
+  // Float4e2m1.md; OCP Microscaling Formats (MX) v1.0 for float8e8m0 and float4e2m1).
+  float8e4m3fn: info('float8e4m3fn', 8, 'float'),
+  float8e4m3fnuz: info('float8e4m3fnuz', 8, 'float'),
+  float8e5m2: info('float8e5m2', 8, 'float'),
+  float8e5m2fnuz: info('float8e5m2fnuz', 8, 'float'),
+  float8e8m0: info('float8e8m0', 8, 'float'),
+  // Sub-byte types pack little-endian, the first element in the lowest bits of a byte (ONNX
+  // "the first element is stored in the 4 LSB"; 2-bit types 4 per byte the same way).
+  float4e2m1: info('float4e2m1', 4, 'float'),
+  int4: info('int4', 4, 'int'),
+  uint4: info('uint4', 4, 'uint'),
+  int2: info('int2', 2, 'int'),
+  uint2: info('uint2', 2, 'uint'),
+  // Complex: real then imaginary part, each a float32 (complex64) or float64 (complex128).
+  complex64: info('complex64', 64, 'complex'),
+  complex128: info('complex128', 128, 'complex'),
 };
 
 /** True when `name` is a dtype nnport knows. */
@@ -63,14 +92,51 @@ export function byteLengthOf(dtype: DType, count: number): number {
   return Math.ceil((DTYPES[dtype].bits * count) / 8);
 }
 
-/** Bytes one element takes; only for whole-byte dtypes. */
+/** Bytes one element takes; only for whole-byte dtypes (a fraction for sub-byte ones). */
 export function itemSize(dtype: DType): number {
   return DTYPES[dtype].bits / 8;
+}
+
+/** True for dtypes of fewer than 8 bits, which pack several elements into a byte. */
+export function isSubByte(dtype: DType): boolean {
+  return DTYPES[dtype].bits < 8;
+}
+
+/** The float dtype of one part (real or imaginary) of a complex dtype. */
+export function complexPart(dtype: 'complex64' | 'complex128'): 'float32' | 'float64' {
+  return dtype === 'complex64' ? 'float32' : 'float64';
+}
+
+/**
+ * Unpacks `count` sub-byte elements of `bits` bits (packed low bits first) into one byte each,
+ * the element's raw bits in the low bits of the byte (no sign extension).
+ */
+export function unpackSubByte(packed: Uint8Array, bits: number, count: number): Uint8Array {
+  const out = new Uint8Array(count);
+  const perByte = 8 / bits;
+  const mask = (1 << bits) - 1;
+  for (let i = 0; i < count; i++) {
+    out[i] = (packed[Math.floor(i / perByte)] >> ((i % perByte) * bits)) & mask;
+  }
+  return out;
+}
+
+/** The inverse of `unpackSubByte`: one element per byte (low bits) packed `8 / bits` per byte; padding bits are 0. */
+export function packSubByte(unpacked: Uint8Array, bits: number): Uint8Array {
+  const perByte = 8 / bits;
+  const mask = (1 << bits) - 1;
+  const out = new Uint8Array(Math.ceil(unpacked.length / perByte));
+  for (let i = 0; i < unpacked.length; i++) {
+    out[Math.floor(i / perByte)] |= (unpacked[i] & mask) << ((i % perByte) * bits);
+  }
+  return out;
 }
 
 /**
  * The typed array that views a tensor's bytes. float16 and bfloat16 are viewed as their raw
  * `Uint16Array` bits (no platform-neutral Float16Array on Node 20); bool as `Uint8Array` of 0/1.
+ * float8 types as their raw `Uint8Array` bits; sub-byte types as the packed bytes (`Uint8Array`,
+ * `unpackSubByte` gives one element per byte); complex as interleaved real/imaginary parts.
  */
 export interface TypedArrayOf {
   float64: Float64Array;
@@ -86,6 +152,18 @@ export interface TypedArrayOf {
   uint32: Uint32Array;
   uint64: BigUint64Array;
   bool: Uint8Array;
+  float8e4m3fn: Uint8Array;
+  float8e4m3fnuz: Uint8Array;
+  float8e5m2: Uint8Array;
+  float8e5m2fnuz: Uint8Array;
+  float8e8m0: Uint8Array;
+  float4e2m1: Uint8Array;
+  int4: Uint8Array;
+  uint4: Uint8Array;
+  int2: Uint8Array;
+  uint2: Uint8Array;
+  complex64: Float32Array;
+  complex128: Float64Array;
 }
 
 /** Any typed array a tensor can be viewed as. */
@@ -105,6 +183,18 @@ const CONSTRUCTORS = {
   uint32: Uint32Array,
   uint64: BigUint64Array,
   bool: Uint8Array,
+  float8e4m3fn: Uint8Array,
+  float8e4m3fnuz: Uint8Array,
+  float8e5m2: Uint8Array,
+  float8e5m2fnuz: Uint8Array,
+  float8e8m0: Uint8Array,
+  float4e2m1: Uint8Array,
+  int4: Uint8Array,
+  uint4: Uint8Array,
+  int2: Uint8Array,
+  uint2: Uint8Array,
+  complex64: Float32Array,
+  complex128: Float64Array,
 } as const;
 
 /**

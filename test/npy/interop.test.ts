@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { DType } from '../../src/core/dtype.js';
 import { readTensorBytes, type Tensor } from '../../src/core/tensor.js';
-import { descrOf } from '../../src/formats/npy/descr.js';
+import { descrOf, type NumpyDType } from '../../src/formats/npy/descr.js';
 import {
   modelOf,
   peerScript,
@@ -42,6 +42,8 @@ const FROM_DESCR: Record<string, DType> = {
   '<u4': 'uint32',
   '<u8': 'uint64',
   '|b1': 'bool',
+  '<c8': 'complex64',
+  '<c16': 'complex128',
 };
 
 interface PyArray {
@@ -74,7 +76,7 @@ test('nnport reads what NumPy writes, bit-exactly', async () => {
 });
 
 /** Edge values of a dtype as canonical bytes (8 elements). */
-function edgeBytes(dtype: Exclude<DType, 'bfloat16'>): Uint8Array {
+function edgeBytes(dtype: NumpyDType): Uint8Array {
   const bytesOf = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   switch (dtype) {
     case 'float64': {
@@ -120,11 +122,53 @@ function edgeBytes(dtype: Exclude<DType, 'bfloat16'>): Uint8Array {
       return bytesOf(new BigUint64Array([0n, 2n ** 64n - 1n, 2n ** 53n + 1n, 2n ** 63n, 1n, 2n, 3n, 4n]));
     case 'bool':
       return Uint8Array.from([1, 0, 1, 1, 0, 0, 1, 0]);
+    case 'complex64':
+      return bytesOf(
+        new Float32Array([
+          1,
+          -0,
+          Number.NaN,
+          0.1,
+          Number.POSITIVE_INFINITY,
+          -1.5,
+          1e-45,
+          3,
+          0,
+          0,
+          2,
+          4,
+          5,
+          6,
+          7,
+          8,
+        ]),
+      );
+    case 'complex128':
+      return bytesOf(
+        new Float64Array([
+          1,
+          -0,
+          Number.NaN,
+          0.1,
+          Number.NEGATIVE_INFINITY,
+          -1.5,
+          5e-324,
+          3,
+          0,
+          0,
+          2,
+          4,
+          5,
+          6,
+          7,
+          8,
+        ]),
+      );
   }
 }
 
 test('NumPy loads what nnport writes: npy byte-identical to np.save, npz stored and compressed', async () => {
-  const dtypes = Object.keys(FROM_DESCR).map((d) => FROM_DESCR[d]) as Exclude<DType, 'bfloat16'>[];
+  const dtypes = Object.keys(FROM_DESCR).map((d) => FROM_DESCR[d]) as NumpyDType[];
   const tensors: Tensor[] = [];
   for (const d of dtypes) {
     const bytes = edgeBytes(d);
@@ -159,7 +203,7 @@ test('NumPy loads what nnport writes: npy byte-identical to np.save, npz stored 
     assert.deepEqual(Object.keys(got[file]), [...want.keys()], file);
     for (const [name, t] of want) {
       const a = got[file][name];
-      assert.equal(a.descr, descrOf(t.dtype as Exclude<DType, 'bfloat16'>), `${file}:${name} dtype`);
+      assert.equal(a.descr, descrOf(t.dtype as NumpyDType), `${file}:${name} dtype`);
       assert.deepEqual(a.shape, t.shape, `${file}:${name} shape`);
       assert.equal(a.sha256, sha256(await readTensorBytes(t)), `${file}:${name} bytes`);
       assert.equal(a.c_contiguous, true);

@@ -9,6 +9,7 @@ import { DTYPES, type DType, itemSize } from '../../src/core/dtype.js';
 import { NnportError } from '../../src/core/errors.js';
 import type { Model } from '../../src/core/model.js';
 import { readTensorBytes, type Tensor } from '../../src/core/tensor.js';
+import { isNumpyDType } from '../../src/formats/npy/descr.js';
 import { transposeFortranToC } from '../../src/formats/npy/layout.js';
 import {
   modelOf,
@@ -20,7 +21,7 @@ import {
   writeNpzBytes,
 } from './helpers.js';
 
-const NPY_DTYPES = (Object.keys(DTYPES) as DType[]).filter((d) => d !== 'bfloat16');
+const NPY_DTYPES = (Object.keys(DTYPES) as DType[]).filter(isNumpyDType);
 
 const shapeArb = fc.array(fc.integer({ min: 0, max: 5 }), { maxLength: 4 });
 

@@ -308,7 +308,7 @@ describe('pickle reader: errors', () => {
 
   it('UNSUPPORTED_DTYPE: complex numbers, and an object array holding an object', async () => {
     await rejectsWith(
-      readPickleBytes(oneArray((b) => b.numpyArray('c16', [1], new Uint8Array(16)))),
+      readPickleBytes(oneArray((b) => b.numpyArray('c32', [1], new Uint8Array(32)))),
       'UNSUPPORTED_DTYPE',
       {
         path: '$["w"]',

@@ -427,9 +427,7 @@ describe('pytorch reader: bad handcrafted data.pkl', () => {
   it('a storage class off the allow-list → UNSAFE; one nnport cannot represent → UNSUPPORTED_DTYPE', async () => {
     await rejectsWith(readFully(await torchZip(tensorPickle({ storage: 'EvilStorage' }))), 'UNSAFE');
     await rejectsWith(
-      readFully(
-        await torchZip(tensorPickle({ storage: 'ComplexFloatStorage' }), { '0': new Uint8Array(48) }),
-      ),
+      readFully(await torchZip(tensorPickle({ storage: 'QInt8Storage' }), { '0': new Uint8Array(48) })),
       'UNSUPPORTED_DTYPE',
     );
   });

@@ -13,6 +13,7 @@ import { byteLengthOf, DTYPES, type DType } from '../../src/core/dtype.js';
 import { NnportError } from '../../src/core/errors.js';
 import type { JsonValue, Model } from '../../src/core/model.js';
 import { elementCount, readTensorBytes, tensorFromBytes } from '../../src/core/tensor.js';
+import { TO_SAFETENSORS } from '../../src/formats/safetensors/dtypes.js';
 import { safetensorsFormat } from '../../src/formats/safetensors/index.js';
 import { MemoryTarget } from '../../src/io/byte-sink.js';
 import { buildFile, memoryInput, readBytes, snapshot, writeBytes } from './helpers.js';
@@ -122,7 +123,10 @@ describe('safetensors: any bytes give a model or a coded error', () => {
   });
 });
 
-const DTYPE_NAMES = Object.keys(DTYPES) as DType[];
+// float4e2m1 (F4) is left out: an odd element count ends mid-byte, which safetensors refuses.
+const DTYPE_NAMES = (Object.keys(DTYPES) as DType[]).filter(
+  (d) => TO_SAFETENSORS[d] !== undefined && d !== 'float4e2m1',
+);
 
 /** Random models: every dtype, scalars and empty tensors, unique names, any metadata. */
 const modelArb: fc.Arbitrary<Model> = fc

@@ -121,16 +121,16 @@ describe('safetensors read: valid files', () => {
     );
   });
 
-  it('skipUnsupported leaves out F8/F4/C64 tensors but still validates them', async () => {
+  it('skipUnsupported leaves out F6 tensors but still validates them', async () => {
     const header = {
-      a: { dtype: 'F8_E4M3', shape: [2], data_offsets: [0, 2] },
-      b: { dtype: 'F4', shape: [4], data_offsets: [2, 4] },
-      c: { dtype: 'C64', shape: [1], data_offsets: [4, 12] },
+      a: { dtype: 'F6_E2M3', shape: [4], data_offsets: [0, 3] },
+      b: { dtype: 'F6_E3M2', shape: [4], data_offsets: [3, 6] },
+      c: { dtype: 'F6_E2M3', shape: [8], data_offsets: [6, 12] },
       d: { dtype: 'U8', shape: [1], data_offsets: [12, 13] },
     };
     const bytes = buildFile(header, new Uint8Array(13));
     const e = await rejectsWith(readBytes(bytes), 'UNSUPPORTED_DTYPE');
-    assert.match(e.detail, /"a" \(F8_E4M3\).*"b" \(F4\).*"c" \(C64\)/);
+    assert.match(e.detail, /"a" \(F6_E2M3\).*"b" \(F6_E3M2\).*"c" \(F6_E2M3\)/);
     const m = await readBytes(bytes, { skipUnsupported: true });
     assert.deepEqual(
       m.tensors.map((t) => t.name),
@@ -253,8 +253,8 @@ describe('safetensors read: one malformed file per error code', () => {
   });
 
   it('UNSUPPORTED_DTYPE: a dtype nnport cannot represent yet', async () => {
-    const h = { a: { dtype: 'F8_E5M2', shape: [1], data_offsets: [0, 1] } };
-    await rejectsWith(readBytes(buildFile(h, new Uint8Array(1))), 'UNSUPPORTED_DTYPE');
+    const h = { a: { dtype: 'F6_E3M2', shape: [4], data_offsets: [0, 3] } };
+    await rejectsWith(readBytes(buildFile(h, new Uint8Array(3))), 'UNSUPPORTED_DTYPE');
   });
 
   it('INVALID_OFFSET: not starting at 0, gap, overlap, reversed, beyond the end, uncovered tail', async () => {

@@ -204,7 +204,7 @@ test('UNSUPPORTED_VERSION and UNSUPPORTED_DTYPE in the manifest', async () => {
   await rejectsWith(readMatrix(folder(manifest([], { version: 2 }))), 'UNSUPPORTED_VERSION', {
     path: '$.version',
   });
-  await rejectsWith(readMatrix(folder(manifest([{ ...T, dtype: 'complex64' }]))), 'UNSUPPORTED_DTYPE', {
+  await rejectsWith(readMatrix(folder(manifest([{ ...T, dtype: 'complex32' }]))), 'UNSUPPORTED_DTYPE', {
     path: '$.tensors[0].dtype',
   });
 });

@@ -160,7 +160,7 @@ test('UNSUPPORTED_VERSION: #nnport-csv 2', async () => {
 });
 
 test('UNSUPPORTED_DTYPE: an unknown dtype', async () => {
-  await rejectsWith(readCsv(`${GOOD}w,,w,complex64,1,0,1\n`), 'UNSUPPORTED_DTYPE', { line: 3, column: 6 });
+  await rejectsWith(readCsv(`${GOOD}w,,w,complex32,1,0,1\n`), 'UNSUPPORTED_DTYPE', { line: 3, column: 6 });
 });
 
 test('INVALID_STRUCTURE: bad header, wrong column count, shape/row mismatch, non-number, bad index', async () => {

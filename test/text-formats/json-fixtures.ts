@@ -226,7 +226,14 @@ export function normalizeGraph(g: Graph): Graph {
 export function bytesArb(dtype: DType, count: number): fc.Arbitrary<Uint8Array> {
   const n = byteLengthOf(dtype, count);
   if (dtype === 'bool') return fc.uint8Array({ min: 0, max: 1, minLength: n, maxLength: n });
-  return fc.uint8Array({ minLength: n, maxLength: n });
+  const bits = DTYPES[dtype].bits;
+  const padding = (8 - ((bits * count) % 8)) % 8;
+  if (bits >= 8 || padding === 0) return fc.uint8Array({ minLength: n, maxLength: n });
+  // Sub-byte dtypes: the padding bits of the last byte are 0 in canonical bytes.
+  return fc.uint8Array({ minLength: n, maxLength: n }).map((b) => {
+    b[n - 1] &= 0xff >> padding;
+    return b;
+  });
 }
 
 /** A tensor with a random dtype, shape (scalars, zero-size), name, bits and sometimes meta. */

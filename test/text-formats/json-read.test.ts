@@ -152,7 +152,7 @@ describe('JSON reader: one error per code', () => {
 
   it('UNSUPPORTED_DTYPE: an unknown dtype name, in a tensor or a graph value', async () => {
     const e = await rejectsWith(
-      readJsonBytes(doc('{"name": "c", "dtype": "complex64", "shape": [], "data": 1}')),
+      readJsonBytes(doc('{"name": "c", "dtype": "complex32", "shape": [], "data": 1}')),
       'UNSUPPORTED_DTYPE',
     );
     assertAt(e, { path: '$.tensors[0].dtype' });

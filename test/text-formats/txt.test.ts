@@ -160,7 +160,7 @@ test('UNSUPPORTED_VERSION: nnport-txt 2', async () => {
 });
 
 test('UNSUPPORTED_DTYPE: an unknown dtype name', async () => {
-  await rejectsWith(readTxt('nnport-txt 1\ntensor a complex64 1 1\n1\n'), 'UNSUPPORTED_DTYPE', {
+  await rejectsWith(readTxt('nnport-txt 1\ntensor a complex32 1 1\n1\n'), 'UNSUPPORTED_DTYPE', {
     line: 2,
     column: 10,
   });

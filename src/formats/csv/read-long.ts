@@ -16,6 +16,7 @@ import { decodeLine, parseJsonPayload, readJsonString } from '../../io/text/head
 import { type Line, LineScanner } from '../../io/text/lines.js';
 import { readPlainTable } from '../../io/text/plain-table.js';
 import { locateErrors, ParsedTextData, parseRegion } from '../../io/text/text-data.js';
+import { packFromText, textByteLength } from '../../io/text/values.js';
 import { type CsvRecord, readRecord, recordPosition } from './fields.js';
 import { CSV_COLUMNS, CSV_MAGIC, CSV_VERSION } from './write-long.js';
 
@@ -301,9 +302,9 @@ async function skipRows(
             line: cp.line,
           }),
         },
-        byteLength,
+        textByteLength(dtype, count),
         parallel,
-      ),
+      ).then((bytes) => packFromText(dtype, bytes)),
     ),
   );
   return withMeta(data);

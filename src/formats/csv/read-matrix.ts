@@ -23,6 +23,7 @@ import { LineScanner } from '../../io/text/lines.js';
 import { isJsonObject } from '../../io/text/model-json.js';
 import { type Job, parseAll } from '../../io/text/pipeline.js';
 import { chainInOrder, locateErrors, ParsedTextData, parseRegion } from '../../io/text/text-data.js';
+import { packFromText, textByteLength } from '../../io/text/values.js';
 import { MANIFEST, MATRIX_FORMAT, MATRIX_VERSION, matrixSize } from './write-matrix.js';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -205,7 +206,15 @@ function tensorEntry(
     locateErrors(
       file,
       'csv-matrix',
-      parseFile(input, file, dtype, count === 0 ? 0 : rows, columns, byteLength, parallel),
+      parseFile(
+        input,
+        file,
+        dtype,
+        count === 0 ? 0 : rows,
+        columns,
+        textByteLength(dtype, count),
+        parallel,
+      ).then((bytes) => packFromText(dtype, bytes)),
     ),
   );
   return meta === undefined ? { name, dtype, shape, data } : { name, dtype, shape, data, meta };

@@ -7,11 +7,12 @@
  */
 import { byteLengthOf, type DType, isDType } from '../../core/dtype.js';
 import { isNnportError, NnportError } from '../../core/errors.js';
-import type { ReadInput, ReadOptions } from '../../core/format.js';
+import type { ParallelText, ReadInput, ReadOptions } from '../../core/format.js';
 import type { Graph } from '../../core/graph.js';
 import { MAX_HEADER_BYTES, MAX_NAME_LENGTH, MAX_RANK, MAX_TENSORS } from '../../core/limits.js';
 import type { JsonValue, Model } from '../../core/model.js';
 import { elementCount, type Tensor } from '../../core/tensor.js';
+import type { ByteSource } from '../../io/byte-source.js';
 import { readAhead } from '../../io/reader.js';
 import { JsonScanner, type ValueRange } from '../../io/text/json-scan.js';
 import {
@@ -23,8 +24,9 @@ import {
 } from '../../io/text/json-tree.js';
 import { graphFromJson, isJsonObject, metadataFromJson } from '../../io/text/model-json.js';
 import { chainInOrder, locateErrors, ParsedTextData } from '../../io/text/text-data.js';
+import { packFromText, textByteLength, textLayout } from '../../io/text/values.js';
 import { ROOT_KEYS } from './detect.js';
-import { parseJsonData } from './read-data.js';
+import { type DataSpec, parseJsonData } from './read-data.js';
 
 /** The document version this reader reads (docs/formats/json.md, "Versions"). */
 export const JSON_FORMAT_VERSION = 1;
@@ -104,8 +106,8 @@ function earlyParse(
     return undefined; // tensorOf reports it
   }
   if (count > (range.end - range.start + 1) / 2) return undefined;
-  const spec = { source: input.source, range, dtype, shape, count, path: '$.tensors[0].data', parallel };
-  const result = parseJsonData(spec, byteLengthOf(dtype, count));
+  const spec = dataSpec(input.source, range, dtype, shape, count, '$.tensors[0].data', parallel);
+  const result = parseTensorData(spec, dtype);
   result.catch(() => undefined); // observed when adopted; dropped silently otherwise
   return { dtype, shape, range, result };
 }
@@ -228,15 +230,7 @@ function tensorOf(
     invalid(`${range.end - range.start} bytes of data cannot hold ${count} values`, `${path}.data`);
   }
   const byteLength = byteLengthOf(dtype, count);
-  const spec = {
-    source: input.source,
-    range,
-    dtype,
-    shape,
-    count,
-    path: `${path}.data`,
-    parallel: options.parallel,
-  };
+  const spec = dataSpec(input.source, range, dtype, shape, count, `${path}.data`, options.parallel);
   // The parse begun during the first pass, when it parsed this very range the same way.
   let first =
     early !== undefined &&
@@ -252,7 +246,7 @@ function tensorOf(
     dtype,
     shape,
     data: new ParsedTextData(byteLength, () => {
-      const result = first ?? parseJsonData(spec, byteLength);
+      const result = first ?? parseTensorData(spec, dtype);
       first = undefined;
       return locateErrors(input.name, 'json', result);
     }),
@@ -292,4 +286,28 @@ export async function readJson(input: ReadInput, options: ReadOptions): Promise<
     if (isNnportError(e)) e.locate(input.name, 'json');
     throw e;
   }
+}
+
+/**
+ * What the data parser needs for a tensor, in the text layer's terms: complex tensors as pairs of
+ * the part dtype (a trailing dimension of 2), sub-byte ones one element per byte (values.ts).
+ */
+function dataSpec(
+  source: ByteSource,
+  range: ValueRange,
+  dtype: DType,
+  shape: readonly number[],
+  count: number,
+  path: string,
+  parallel: ParallelText | undefined,
+): DataSpec {
+  const layout = textLayout(dtype, shape);
+  const n = layout.shape.length > shape.length ? count * 2 : count;
+  return { source, range, dtype: layout.dtype, shape: layout.shape, count: n, path, parallel };
+}
+
+/** Parses a tensor's data into canonical bytes of `dtype` (sub-byte types packed after parsing). */
+async function parseTensorData(spec: DataSpec, dtype: DType): Promise<Uint8Array> {
+  const bytes = await parseJsonData(spec, textByteLength(spec.dtype, spec.count));
+  return packFromText(dtype, bytes);
 }

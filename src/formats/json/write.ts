@@ -14,7 +14,7 @@ import type { FormatRequest } from '../../io/text/chunk.js';
 import { dataLayout, Odometer } from '../../io/text/json-layout.js';
 import { graphToJson, prettyJson } from '../../io/text/model-json.js';
 import { CHUNK_VALUES, type Job, Progress, tensorChunks, writeFormatted } from '../../io/text/pipeline.js';
-import { TextBuffer } from '../../io/text/values.js';
+import { TextBuffer, textLayout } from '../../io/text/values.js';
 import { BufferedWriter } from '../../io/writer.js';
 
 /** Spaces before a tensor entry's members (root members 2, tensor entries 4, their members 6). */
@@ -36,13 +36,16 @@ function tensorHead(t: Tensor, first: boolean): string {
 
 /** Format requests for a tensor's values, one per chunk of CHUNK_VALUES. */
 async function* formatJobs(t: Tensor, forWorkers: boolean): AsyncGenerator<Job<FormatRequest>> {
+  // Complex tensors are pairs [re, im] of the part dtype: the same bytes seen with a trailing 2.
+  const layout = textLayout(t.dtype, t.shape);
+  const perElement = layout.shape.length > t.shape.length ? 2 : 1;
   for await (const chunk of tensorChunks(t, forWorkers)) {
     const request: FormatRequest = {
       kind: 'json-format',
-      dtype: t.dtype,
-      shape: t.shape,
+      dtype: layout.dtype,
+      shape: layout.shape,
       indent: MEMBER_INDENT,
-      first: chunk.start,
+      first: chunk.start * perElement,
       bytes: chunk.bytes,
       owned: chunk.owned,
     };
@@ -52,7 +55,7 @@ async function* formatJobs(t: Tensor, forWorkers: boolean): AsyncGenerator<Job<F
 
 /** Writes the nested empty arrays of a tensor with no elements (json-layout.ts: leaves are `[]`). */
 async function writeEmpty(t: Tensor, out: BufferedWriter): Promise<void> {
-  const layout = dataLayout(t.shape, MEMBER_INDENT);
+  const layout = dataLayout(textLayout(t.dtype, t.shape).shape, MEMBER_INDENT);
   const text = new TextBuffer();
   const odo = new Odometer(layout.dims, 0);
   text.bytes(layout.open);

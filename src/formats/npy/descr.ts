@@ -32,6 +32,8 @@ const KINDS: Readonly<Record<string, DType>> = {
   u4: 'uint32',
   u8: 'uint64',
   b1: 'bool',
+  c8: 'complex64',
+  c16: 'complex128',
 };
 
 /** What the kind characters nnport cannot read mean, for the error message. */
@@ -41,7 +43,7 @@ const UNREADABLE_KINDS: Readonly<Record<string, string>> = {
   S: 'byte string',
   a: 'byte string',
   V: 'void (raw bytes; ml_dtypes bfloat16 is also saved as <V2, indistinguishable from plain void)',
-  c: 'complex',
+  c: 'complex (other than complex64 and complex128)',
   M: 'datetime64',
   m: 'timedelta64',
 };
@@ -81,11 +83,40 @@ export function resolveDescr(descr: PyLiteral, at: number): ResolvedDescr {
     return unsupported('unknown type string');
   }
   const bytes = itemSize(dtype);
+  // A complex element is two floats: swapping it whole would exchange its parts. NumPy writes
+  // native (little-endian) order, so big-endian complex is refused rather than special-cased.
+  if (order === '>' && (dtype === 'complex64' || dtype === 'complex128')) {
+    return unsupported('big-endian complex arrays are not supported');
+  }
   return { dtype, bigEndian: order === '>' && bytes > 1, itemSize: bytes };
 }
 
+/** The dtypes NumPy has (no bfloat16, float8, float4 or sub-byte integers). */
+export type NumpyDType = Extract<
+  DType,
+  | 'float64'
+  | 'float32'
+  | 'float16'
+  | 'int8'
+  | 'int16'
+  | 'int32'
+  | 'int64'
+  | 'uint8'
+  | 'uint16'
+  | 'uint32'
+  | 'uint64'
+  | 'bool'
+  | 'complex64'
+  | 'complex128'
+>;
+
+/** True when NumPy has a dtype for `dtype`. */
+export function isNumpyDType(dtype: DType): dtype is NumpyDType {
+  return Object.values(KINDS).includes(dtype);
+}
+
 /** The descr NumPy writes for a dtype (`np.dtype(x).str`): little-endian, `|` for one-byte types. */
-export function descrOf(dtype: Exclude<DType, 'bfloat16'>): string {
+export function descrOf(dtype: NumpyDType): string {
   switch (dtype) {
     case 'bool':
       return '|b1';

@@ -10,7 +10,7 @@ import { MAX_HEADER_BYTES } from '../../core/limits.js';
 import { elementCount } from '../../core/tensor.js';
 import type { ByteSource } from '../../io/byte-source.js';
 import { decodeLatin1, decodeUtf8, encodeUtf8 } from '../../io/cursor.js';
-import { descrOf, resolveDescr } from './descr.js';
+import { descrOf, type NumpyDType, resolveDescr } from './descr.js';
 import { PyDict, PyTuple, parsePyLiteral } from './literal.js';
 
 /** `\x93NUMPY`: the magic string every npy file starts with (format.py MAGIC_PREFIX). */
@@ -213,7 +213,7 @@ function reprShape(shape: readonly number[]): string {
  * a newline so the data starts at a multiple of 64. Version 3.0 is never needed: descrs and
  * shapes are ASCII.
  */
-export function buildNpyHeader(dtype: Exclude<DType, 'bfloat16'>, shape: readonly number[]): Uint8Array {
+export function buildNpyHeader(dtype: NumpyDType, shape: readonly number[]): Uint8Array {
   let dict = `{'descr': '${descrOf(dtype)}', 'fortran_order': False, 'shape': ${reprShape(shape)}, }`;
   if (shape.length > 0) dict += ' '.repeat(Math.max(0, GROWTH_AXIS_MAX_DIGITS - String(shape[0]).length));
   const body = encodeUtf8(dict);

@@ -108,7 +108,7 @@ export function fortranToC(
  * Reorders a column-major array into row-major. Walks the output in order with an odometer over
  * the dimensions; the input position moves by each dimension's Fortran stride (1 for the first
  * dimension, the product of the earlier dimensions for the others). Elements move as whole
- * 1-, 2- or 4-byte words (8-byte elements as two 4-byte words), so float bits are never touched.
+ * 1-, 2- or 4-byte words (8- and 16-byte elements as 4-byte words), so float bits are never touched.
  */
 export function transposeFortranToC(raw: Uint8Array, shape: readonly number[], itemSize: number): Uint8Array {
   const out = new Uint8Array(raw.length);
@@ -119,8 +119,8 @@ export function transposeFortranToC(raw: Uint8Array, shape: readonly number[], i
     return out;
   }
   if (count === 0) return out;
-  const words = itemSize === 8 ? 2 : 1;
-  const wordSize = itemSize === 8 ? 4 : itemSize;
+  const words = itemSize >= 8 ? itemSize / 4 : 1;
+  const wordSize = itemSize >= 8 ? 4 : itemSize;
   // An aligned copy of the input when needed: typed views require aligned offsets.
   const src = raw.byteOffset % wordSize === 0 ? raw : raw.slice();
   const view = (b: Uint8Array) =>
@@ -148,8 +148,7 @@ export function transposeFortranToC(raw: Uint8Array, shape: readonly number[], i
       for (let j = 0; j < lastLength; j++, p += lastStride) to[o++] = from[p];
     } else {
       for (let j = 0; j < lastLength; j++, p += lastStride) {
-        to[o++] = from[p];
-        to[o++] = from[p + 1];
+        for (let w = 0; w < words; w++) to[o++] = from[p + w];
       }
     }
     for (let k = last - 1; k >= 0; k--) {

@@ -3,13 +3,14 @@
  * `np.save` writes. The data streams from the tensor in chunks; nothing is held whole. The npz
  * writer reuses `prepareNpy` for each member.
  */
-import { byteLengthOf, type DType } from '../../core/dtype.js';
+import { byteLengthOf } from '../../core/dtype.js';
 import { NnportError } from '../../core/errors.js';
 import type { WriteOptions } from '../../core/format.js';
 import type { Model } from '../../core/model.js';
 import { elementCount, readChunks, type Tensor } from '../../core/tensor.js';
 import type { WriteTarget } from '../../io/byte-sink.js';
 import { BufferedWriter, WRITE_CHUNK_BYTES } from '../../io/writer.js';
+import { isNumpyDType, type NumpyDType } from './descr.js';
 import { buildNpyHeader } from './header.js';
 
 /** npy (and npz) writer options. */
@@ -24,7 +25,7 @@ export interface NpyWriteOptions {
 /** A tensor ready to be written as npy: the header, the data size and the data in chunks. */
 export interface PreparedNpy {
   /** The dtype written (bfloat16 widened to float32 when asked). */
-  readonly dtype: Exclude<DType, 'bfloat16'>;
+  readonly dtype: NumpyDType;
   /** The header bytes, ending at a multiple of 64. */
   readonly header: Uint8Array;
   /** Bytes of data after the header. */
@@ -71,6 +72,14 @@ export function prepareNpy(tensor: Tensor, options: NpyWriteOptions): PreparedNp
     };
   }
   const dtype = tensor.dtype;
+  if (!isNumpyDType(dtype)) {
+    // float8, float4 and the sub-byte integers: NumPy has no dtype (ml_dtypes' are saved as void).
+    throw new NnportError(
+      'UNREPRESENTABLE',
+      `tensor '${tensor.name}' is ${dtype}, which NumPy has no dtype for: write safetensors, ONNX or JSON instead`,
+      { at: { tensor: tensor.name } },
+    );
+  }
   return {
     dtype,
     header: buildNpyHeader(dtype, tensor.shape),

@@ -34,6 +34,18 @@ export const WIDER_DTYPE: Readonly<Partial<Record<DType, DType>>> = {
   uint16: 'int32',
   uint32: 'int64',
   uint64: 'int64',
+  // The ONNX-era dtypes (torch 1.13 has none of them; its weights_only unpickler allows no
+  // ComplexFloatStorage either): each widens exactly to a type 1.13 has.
+  float8e4m3fn: 'float32',
+  float8e4m3fnuz: 'float32',
+  float8e5m2: 'float32',
+  float8e5m2fnuz: 'float32',
+  float8e8m0: 'float32',
+  float4e2m1: 'float32',
+  int4: 'int8',
+  int2: 'int8',
+  uint4: 'uint8',
+  uint2: 'uint8',
 };
 
 /** dtype globals torch 1.13's weights_only unpickler allows (`str(t)` of its list). */

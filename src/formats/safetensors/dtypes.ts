@@ -16,7 +16,7 @@ export interface SafetensorsDtype {
   readonly bits: number;
   /** Position in the reference enum; the writer lays data out by descending rank. */
   readonly rank: number;
-  /** nnport's dtype, or undefined when nnport cannot represent it yet (F8_*, F4, F6_*, C64). */
+  /** nnport's dtype, or undefined when nnport cannot represent it yet (F6_*). */
   readonly dtype: DType | undefined;
 }
 
@@ -26,16 +26,18 @@ export interface SafetensorsDtype {
  */
 const ENUM_ORDER: readonly (readonly [string, number, DType | undefined])[] = [
   ['BOOL', 8, 'bool'],
-  ['F4', 4, undefined], // OCP MX FP4 (E2M1), two per byte
+  // OCP MX FP4 (E2M1), two per byte. The safetensors spec does not fix the nibble order; nnport
+  // takes the first element in the low nibble, as ONNX FLOAT4E2M1 and PyTorch float4_e2m1fn_x2 do.
+  ['F4', 4, 'float4e2m1'],
   ['F6_E2M3', 6, undefined], // OCP MX FP6
   ['F6_E3M2', 6, undefined], // OCP MX FP6
   ['U8', 8, 'uint8'],
   ['I8', 8, 'int8'],
-  ['F8_E5M2', 8, undefined], // arXiv 2209.05433
-  ['F8_E4M3', 8, undefined], // arXiv 2209.05433 (torch float8_e4m3fn)
-  ['F8_E8M0', 8, undefined], // OCP MX scale type
-  ['F8_E4M3FNUZ', 8, undefined],
-  ['F8_E5M2FNUZ', 8, undefined],
+  ['F8_E5M2', 8, 'float8e5m2'], // arXiv 2209.05433
+  ['F8_E4M3', 8, 'float8e4m3fn'], // arXiv 2209.05433 (torch float8_e4m3fn)
+  ['F8_E8M0', 8, 'float8e8m0'], // OCP MX scale type (torch float8_e8m0fnu)
+  ['F8_E4M3FNUZ', 8, 'float8e4m3fnuz'],
+  ['F8_E5M2FNUZ', 8, 'float8e5m2fnuz'],
   ['I16', 16, 'int16'],
   ['U16', 16, 'uint16'],
   ['F16', 16, 'float16'],
@@ -43,7 +45,7 @@ const ENUM_ORDER: readonly (readonly [string, number, DType | undefined])[] = [
   ['I32', 32, 'int32'],
   ['U32', 32, 'uint32'],
   ['F32', 32, 'float32'],
-  ['C64', 64, undefined], // complex, two f32 parts
+  ['C64', 64, 'complex64'], // complex, two f32 parts
   ['F64', 64, 'float64'],
   ['I64', 64, 'int64'],
   ['U64', 64, 'uint64'],
@@ -54,13 +56,16 @@ export const SAFETENSORS_DTYPES: ReadonlyMap<string, SafetensorsDtype> = new Map
   ENUM_ORDER.map(([name, bits, dtype], rank) => [name, { name, bits, rank, dtype }]),
 );
 
-/** nnport dtype → safetensors dtype (every nnport dtype has one). */
-export const TO_SAFETENSORS: Readonly<Record<DType, SafetensorsDtype>> = (() => {
+/**
+ * nnport dtype → safetensors dtype. int4, uint4, int2, uint2 and complex128 have none (the
+ * reference enum has no such variant): the writer refuses them with UNREPRESENTABLE.
+ */
+export const TO_SAFETENSORS: Readonly<Partial<Record<DType, SafetensorsDtype>>> = (() => {
   const out: Partial<Record<DType, SafetensorsDtype>> = {};
   for (const info of SAFETENSORS_DTYPES.values()) {
     if (info.dtype !== undefined) out[info.dtype] = info;
   }
-  return out as Record<DType, SafetensorsDtype>;
+  return out;
 })();
 
 /**

@@ -61,7 +61,22 @@ export function prepareFile(
       });
     }
     seen.add(t.name);
+    if (TO_SAFETENSORS[t.dtype] === undefined) {
+      throw new NnportError(
+        'UNREPRESENTABLE',
+        `tensor '${t.name}' is ${t.dtype}, which safetensors has no dtype for: write ONNX, JSON or another format instead`,
+        { at: { tensor: t.name } },
+      );
+    }
     const expected = byteLengthOf(t.dtype, elementCount(t.shape));
+    if (t.dtype === 'float4e2m1' && elementCount(t.shape) % 2 !== 0) {
+      // The reference refuses a sub-byte tensor that ends mid-byte (MisalignedSlice).
+      throw new NnportError(
+        'UNREPRESENTABLE',
+        `tensor '${t.name}' is float4e2m1 with an odd element count, which safetensors cannot hold (F4 ends mid-byte)`,
+        { at: { tensor: t.name } },
+      );
+    }
     if (t.data.byteLength !== expected) {
       throw new NnportError(
         'INVALID_STRUCTURE',
@@ -104,7 +119,8 @@ export function prepareFile(
     }
     const sep = i > 0 || meta.length > 0 ? ',' : '';
     const name = jsonString(t.name, `$[${JSON.stringify(t.name)}]`);
-    const info = TO_SAFETENSORS[t.dtype];
+    // biome-ignore lint/style/noNonNullAssertion: checked for every tensor above
+    const info = TO_SAFETENSORS[t.dtype]!;
     push(
       `${sep}${name}:{"dtype":"${info.name}","shape":[${t.shape.join(',')}],"data_offsets":[${begin},${offset}]}`,
     );
@@ -136,7 +152,7 @@ const SURROGATE = /[\uD800-\uDFFF]/;
 function sortForLayout(tensors: readonly Tensor[]): Tensor[] {
   const keyed = tensors.map((t) => ({
     t,
-    rank: TO_SAFETENSORS[t.dtype].rank,
+    rank: TO_SAFETENSORS[t.dtype]?.rank ?? 0,
     astral: SURROGATE.test(t.name),
   }));
   keyed.sort((a, b) => {

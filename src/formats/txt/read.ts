@@ -16,6 +16,7 @@ import { decodeLine, parseJsonPayload, readJsonString, utf8 } from '../../io/tex
 import { type Line, LineScanner } from '../../io/text/lines.js';
 import { readPlainTable } from '../../io/text/plain-table.js';
 import { locateErrors, ParsedTextData, parseRegion } from '../../io/text/text-data.js';
+import { packFromText, textByteLength } from '../../io/text/values.js';
 import { txtRowLength } from './write.js';
 
 /** The newest TXT version this reader knows. */
@@ -282,9 +283,9 @@ async function scanValues(
             skipBlank: false,
           }),
         },
-        byteLength,
+        textByteLength(dtype, count),
         parallel,
-      ),
+      ).then((bytes) => packFromText(dtype, bytes)),
     ),
   );
   return meta === undefined ? { name, dtype, shape, data } : { name, dtype, shape, data, meta };

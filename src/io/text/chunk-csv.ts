@@ -4,12 +4,11 @@
  * element's C-order multi-index, space-separated (docs/formats/csv.md).
  */
 import type { DType } from '../../core/dtype.js';
-import { itemSize } from '../../core/dtype.js';
 import { NnportError } from '../../core/errors.js';
 import { MAX_TOKEN_BYTES } from '../../core/limits.js';
 import { showToken, tokenEnd } from './chunk-rows.js';
 import { writeUnsigned } from './int-text.js';
-import { MAX_VALUE_CHARS, TextBuffer, valueParser, valueWriter } from './values.js';
+import { MAX_VALUE_CHARS, TextBuffer, textItemSize, valueParser, valueWriter } from './values.js';
 
 /** Formats elements `start .. start + n` of one tensor as long-layout CSV rows. */
 export interface CsvLongFormatRequest {
@@ -100,7 +99,7 @@ const BATCH = 2048;
 
 /** Formats a `csv-long` request. */
 export function formatCsvLong(req: CsvLongFormatRequest): Uint8Array {
-  const count = req.bytes.byteLength / itemSize(req.dtype);
+  const count = req.bytes.byteLength / textItemSize(req.dtype);
   const write = valueWriter(req.dtype, req.bytes, 'plain');
   const { prefix, shape } = req;
   const words = prefixWords(prefix);
@@ -146,7 +145,7 @@ export function formatCsvLong(req: CsvLongFormatRequest): Uint8Array {
 export function parseCsvLong(req: CsvLongParseRequest): Uint8Array {
   const { text, rows, prefix, shape, dtype } = req;
   const rank = shape.length;
-  const out = new Uint8Array(rows * itemSize(dtype));
+  const out = new Uint8Array(rows * textItemSize(dtype));
   const parse = valueParser(dtype, out);
   const idx = multiIndex(shape, req.start);
   const words = prefixWords(prefix);

@@ -4,12 +4,12 @@
  * caller writes (or places) results strictly in order — the bytes are the same either way
  * (text-common "Parallel work"). `chunk.ts` dispatches requests here by `kind`.
  */
-import { type DType, itemSize } from '../../core/dtype.js';
+import type { DType } from '../../core/dtype.js';
 import { FLOAT32_LE, parseFloat32Run, runCount } from './float32-row-parse.js';
 import { writeFloat32Run } from './float32-run.js';
 import { DELIMITER, type FastToken, type PieceShape, parsePiece } from './json-data-parse.js';
 import { dataLayout, Odometer } from './json-layout.js';
-import { MAX_VALUE_CHARS, scratchBytes, valueParser, valueWriter, writeRun } from './values.js';
+import { MAX_VALUE_CHARS, scratchBytes, textItemSize, valueParser, valueWriter, writeRun } from './values.js';
 
 /** Formats values `[first, first + n)` of a tensor's `data` text (n from `bytes`). */
 export interface JsonFormatRequest {
@@ -55,7 +55,7 @@ export interface JsonParseRequest {
  */
 export function formatJsonChunk(req: JsonFormatRequest): Uint8Array {
   const layout = dataLayout(req.shape, req.indent);
-  const size = itemSize(req.dtype);
+  const size = textItemSize(req.dtype);
   const n = req.bytes.byteLength / size;
   const write = valueWriter(req.dtype, req.bytes, 'json');
   let sepMax = layout.open.length;
@@ -108,7 +108,7 @@ const COMMA_SPACE = 0x202c;
  * leading `[`s and the closing `]`s. Throws INVALID_STRUCTURE (without a location) on bad text.
  */
 export function parseJsonChunk(req: JsonParseRequest): Uint8Array {
-  const size = itemSize(req.dtype);
+  const size = textItemSize(req.dtype);
   // Every value takes at least one byte and one separator.
   // Parsed into this thread's scratch area (the bound is about twice what the piece holds), then
   // copied once into the result.
@@ -139,7 +139,7 @@ export function readJsonPiece(
   result: Uint8Array,
   dtype: DType,
 ): { values: Uint8Array; piece: PieceShape } | undefined {
-  const size = itemSize(dtype);
+  const size = textItemSize(dtype);
   if (result.byteLength < 32) return undefined;
   const view = new DataView(result.buffer, result.byteOffset, result.byteLength);
   const last = (j: number): number => view.getFloat64(result.byteLength - 8 * j, true);

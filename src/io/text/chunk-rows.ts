@@ -4,7 +4,6 @@
  * layout (comma-separated), plain numeric tables and JSON's innermost arrays are all this shape.
  */
 import type { DType } from '../../core/dtype.js';
-import { itemSize } from '../../core/dtype.js';
 import { NnportError } from '../../core/errors.js';
 import { MAX_TOKEN_BYTES } from '../../core/limits.js';
 import { FLOAT32_LE, parseFloat32Row } from './float32-row-parse.js';
@@ -12,6 +11,7 @@ import { writeFloat32Run } from './float32-run.js';
 import {
   MAX_VALUE_CHARS,
   scratchBytes,
+  textItemSize,
   type ValueWriter,
   valueParser,
   valueWriter,
@@ -83,7 +83,7 @@ function put(b: Uint8Array, buf: Uint8Array, pos: number): number {
 
 /** Formats a `rows` request. */
 export function formatRows(req: RowsFormatRequest): Uint8Array {
-  const count = req.bytes.byteLength / itemSize(req.dtype);
+  const count = req.bytes.byteLength / textItemSize(req.dtype);
   const write = valueWriter(req.dtype, req.bytes, req.style);
   const { rowPrefix, separator, rowSuffix, rowJoin, rowLength, total } = req;
   // TXT and CSV matrix rows: one-byte separator and terminator, nothing else; the common case,
@@ -197,7 +197,7 @@ export function parseRows(req: RowsParseRequest): Uint8Array {
   // An open-ended request parses into this thread's scratch area and returns a copy of the rows
   // found: its bound is often several times what the text holds. (A huge bound, from text with
   // very long rows, gets its own buffer: the scratch area never shrinks.)
-  const outBytes = rows * rowLength * itemSize(dtype);
+  const outBytes = rows * rowLength * textItemSize(dtype);
   const out =
     upTo && outBytes <= MAX_SCRATCH_OUT
       ? scratchBytes(outBytes).buf.subarray(0, outBytes)
@@ -236,7 +236,7 @@ export function parseRows(req: RowsParseRequest): Uint8Array {
       }
     }
     if (p >= n) {
-      if (upTo) return out.slice(0, i * itemSize(dtype));
+      if (upTo) return out.slice(0, i * textItemSize(dtype));
       throw new NnportError('TRUNCATED', `text ends after ${r} of ${rows} rows`, {
         at: { line, column: p - lineStart + 1 },
       });

@@ -3,11 +3,13 @@
  * `concurrency` requests are in flight and results are consumed strictly in request order, so
  * the output bytes do not depend on whether or how many workers ran (text-common, "Parallel work").
  */
-import { itemSize } from '../../core/dtype.js';
+import { byteLengthOf, DTYPES, itemSize } from '../../core/dtype.js';
 import type { ParallelText } from '../../core/format.js';
 import type { Tensor } from '../../core/tensor.js';
+import { elementCount } from '../../core/tensor.js';
 import type { BufferedWriter } from '../writer.js';
 import { type FormatRequest, formatChunk, type ParseRequest, parseChunk } from './chunk.js';
+import { unpackForText } from './values.js';
 
 /** Values per formatting chunk: text-common asks for about 64K–256K. */
 export const CHUNK_VALUES = 1 << 17;
@@ -132,6 +134,10 @@ export interface TensorChunk {
  * memory streams through), copied for transfer when workers will format them.
  */
 export async function* tensorChunks(t: Tensor, forWorkers: boolean): AsyncGenerator<TensorChunk> {
+  if (DTYPES[t.dtype].bits < 8) {
+    yield* subByteChunks(t, forWorkers);
+    return;
+  }
   const size = itemSize(t.dtype);
   const step = CHUNK_VALUES * size;
   const total = t.data.byteLength;
@@ -153,5 +159,19 @@ export async function* tensorChunks(t: Tensor, forWorkers: boolean): AsyncGenera
     yield forWorkers
       ? { bytes: bytes.slice(), start: off / size, owned: true }
       : { bytes, start: off / size, owned: false };
+  }
+}
+
+/**
+ * tensorChunks for sub-byte dtypes: CHUNK_VALUES elements (a multiple of 8, so every chunk starts
+ * on a whole byte) unpacked to one element per byte, the text layer's layout (values.ts).
+ */
+async function* subByteChunks(t: Tensor, forWorkers: boolean): AsyncGenerator<TensorChunk> {
+  const count = elementCount(t.shape);
+  for (let start = 0; start < count; start += CHUNK_VALUES) {
+    const n = Math.min(CHUNK_VALUES, count - start);
+    const packed = await t.data.read(byteLengthOf(t.dtype, start), byteLengthOf(t.dtype, n));
+    // unpackForText always makes a new array: the request may own it.
+    yield { bytes: unpackForText(t.dtype, packed, n), start, owned: forWorkers };
   }
 }

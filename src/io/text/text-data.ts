@@ -8,7 +8,7 @@
  * reaches the last byte, so a consumer that streams a tensor in pieces (`readChunks`) parses it
  * once, not once per piece.
  */
-import { type DType, itemSize } from '../../core/dtype.js';
+import type { DType } from '../../core/dtype.js';
 import { isNnportError, NnportError } from '../../core/errors.js';
 import type { ParallelText } from '../../core/format.js';
 import { MAX_TENSOR_BYTES_IN_MEMORY } from '../../core/limits.js';
@@ -17,6 +17,7 @@ import type { ByteSource } from '../byte-source.js';
 import type { ParseRequest } from './chunk.js';
 import type { Checkpoint } from './lines.js';
 import { compact, type Job, parseAll } from './pipeline.js';
+import { textItemSize } from './values.js';
 
 /**
  * The one tensor of a chain parsed ahead and not read yet (see `ParsedTextData.chain`): a new
@@ -194,7 +195,7 @@ export async function parseRegion(
     throw new NnportError('LIMIT_EXCEEDED', `tensor of ${byteLength} bytes is too large to parse at once`);
   }
   const out = new Uint8Array(byteLength);
-  const rowBytes = region.rowElements * itemSize(region.dtype);
+  const rowBytes = region.rowElements * textItemSize(region.dtype);
   const cps = region.checkpoints;
   // Workers only pay off with more than one chunk; a single chunk is parsed here.
   const workers = cps.length > 2 ? parallel : undefined;

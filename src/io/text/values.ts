@@ -9,12 +9,19 @@
  *   In JSON the four non-finite spellings are strings (`"NaN"`); in CSV and TXT they are bare.
  * - integers: decimal, full precision (int64/uint64 beyond 2^53 exact).
  * - bool: `1`/`0` plain, `true`/`false` in JSON; readers accept both everywhere.
+ * - float8 and float4: the same rules over the dtype's own values (minifloat-text.ts).
+ * - int4, uint4, int2, uint2: decimal integers. The text layer holds sub-byte tensors unpacked,
+ *   one element per byte in its low bits (`textItemSize`, `unpackForText`, `packFromText`).
+ * - complex: `re+imj` / `re-imj` (Python's and NumPy's spelling), each part spelled as its float
+ *   dtype spells it: `1.5-0j`, `NaN+Infinityj`, `0+NaN(0x7fc00001)j`. The JSON format writes complex
+ *   tensors as pairs `[re, im]` of the part dtype instead (see `textLayout`), never through here.
  *
  * Writers and parsers work on bytes in place: one closure per chunk, specialised per dtype, and no
  * string per value for floats or integers that fit a double. The decimal conversion itself lives
  * in float-format.ts / float-parse.ts.
  */
-import type { DType } from '../../core/dtype.js';
+import { complexPart, DTYPES, type DType, itemSize, packSubByte, unpackSubByte } from '../../core/dtype.js';
+import { isMiniFloat } from '../../core/minifloat.js';
 import { writeBFloat16, writeFloat16, writeFloat32, writeFloat64 } from './float-format.js';
 import {
   parseBFloat16Bytes,
@@ -31,9 +38,50 @@ import {
   writeUint64,
   writeUnsigned,
 } from './int-text.js';
+import { miniFloatWriter, parseMiniFloat } from './minifloat-text.js';
 
-/** Most ASCII bytes one value can take (int64 min is 20, float64 shortest is at most 24, NaN(0x + 16 hex + ) is 23, plus JSON quotes). */
-export const MAX_VALUE_CHARS = 32;
+/**
+ * Most ASCII bytes one value can take: a complex128 `re+imj` is two float64 spellings (at most 24
+ * each: `-2.2250738585072014e-308`), a sign and `j`, plus JSON quotes; int64 min is 20.
+ */
+export const MAX_VALUE_CHARS = 56;
+
+/** Bytes one element takes in the text layer: sub-byte dtypes are held one element per byte. */
+export function textItemSize(dtype: DType): number {
+  return DTYPES[dtype].bits < 8 ? 1 : itemSize(dtype);
+}
+
+/** Bytes `count` elements take in the text layer (see textItemSize). */
+export function textByteLength(dtype: DType, count: number): number {
+  return count * textItemSize(dtype);
+}
+
+/**
+ * How the JSON format lays out a tensor's data: complex tensors as pairs `[re, im]` of the part
+ * dtype, i.e. as a part-dtype tensor with a trailing dimension of 2 (the same bytes: parts are
+ * interleaved); every other dtype as itself.
+ */
+export function textLayout(
+  dtype: DType,
+  shape: readonly number[],
+): { readonly dtype: DType; readonly shape: readonly number[] } {
+  if (dtype === 'complex64' || dtype === 'complex128')
+    return { dtype: complexPart(dtype), shape: [...shape, 2] };
+  return { dtype, shape };
+}
+
+/** Canonical bytes of `count` elements → the text layer's layout (sub-byte types unpacked; others as they are). */
+export function unpackForText(dtype: DType, bytes: Uint8Array, count: number): Uint8Array {
+  const bits = DTYPES[dtype].bits;
+  return bits < 8 ? unpackSubByte(bytes, bits, count) : bytes;
+}
+
+/** The text layer's bytes → canonical bytes (sub-byte types packed; others as they are). */
+export function packFromText(dtype: DType, bytes: Uint8Array): Uint8Array {
+  const bits = DTYPES[dtype].bits;
+  if (bits >= 8) return bytes;
+  return packSubByte(bytes, bits);
+}
 
 /** Writes element `i` of a canonical-bytes view as text at buf[pos..], returns the new pos. Caller ensures MAX_VALUE_CHARS bytes free. */
 export type ValueWriter = (i: number, buf: Uint8Array, pos: number) => number;
@@ -192,7 +240,50 @@ export function valueWriter(dtype: DType, bytes: Uint8Array, style: 'json' | 'pl
         buf[pos] = v.getUint8(i) !== 0 ? 49 : 48;
         return pos + 1;
       };
+    case 'float8e4m3fn':
+    case 'float8e4m3fnuz':
+    case 'float8e5m2':
+    case 'float8e5m2fnuz':
+    case 'float8e8m0':
+      return miniFloatWriter(dtype, (i) => bytes[i], style);
+    case 'float4e2m1':
+      return miniFloatWriter(dtype, (i) => bytes[i] & 15, style);
+    // Sub-byte integers, unpacked: the element's bits in the low bits of its byte.
+    case 'int4':
+      return (i, buf, pos) => writeSigned((bytes[i] << 28) >> 28, buf, pos);
+    case 'int2':
+      return (i, buf, pos) => writeSigned((bytes[i] << 30) >> 30, buf, pos);
+    case 'uint4':
+      return (i, buf, pos) => writeUnsigned(bytes[i] & 15, buf, pos);
+    case 'uint2':
+      return (i, buf, pos) => writeUnsigned(bytes[i] & 3, buf, pos);
+    case 'complex64':
+    case 'complex128':
+      return complexWriter(valueWriter(complexPart(dtype), bytes, 'plain'), quote);
   }
+}
+
+/**
+ * `re+imj` from the part writer over the same bytes (parts 2i and 2i + 1): the imaginary part
+ * is written after a `+`, which is dropped when the part starts with its own `-`.
+ */
+function complexWriter(part: ValueWriter, quote: boolean): ValueWriter {
+  return (i, buf, pos) => {
+    let p = pos;
+    if (quote) buf[p++] = 34;
+    p = part(2 * i, buf, p);
+    buf[p] = 43; // +
+    const end = part(2 * i + 1, buf, p + 1);
+    if (buf[p + 1] === 45) {
+      buf.copyWithin(p, p + 1, end);
+      p = end - 1;
+    } else {
+      p = end;
+    }
+    buf[p++] = 106; // j
+    if (quote) buf[p++] = 34;
+    return p;
+  };
 }
 
 /** Lower-cases an ASCII letter byte. */
@@ -332,6 +423,14 @@ export function valueParser(dtype: DType, out: Uint8Array): ValueParser {
 
 /** The per-dtype parser without the quote handling. */
 function parserFor(dtype: DType, v: DataView, scratch: Int64Halves): ValueParser {
+  if (isMiniFloat(dtype)) {
+    return (src, start, end, i) => {
+      const code = parseMiniFloat(dtype, src, start, end);
+      if (code === undefined) return false;
+      v.setUint8(i, code);
+      return true;
+    };
+  }
   switch (dtype) {
     case 'float32':
       return smallFloatParser(parseFloat32Bytes, F32, (i, bits) => v.setUint32(i * 4, bits, true), scratch);
@@ -378,6 +477,18 @@ function parserFor(dtype: DType, v: DataView, scratch: Int64Halves): ValueParser
         return true;
       };
     }
+    // Sub-byte integers, unpacked: the element's bits in the low bits of its byte.
+    case 'int4':
+      return smallIntParser(-8, 7, (i, x) => v.setUint8(i, x & 15));
+    case 'uint4':
+      return smallIntParser(0, 15, (i, x) => v.setUint8(i, x));
+    case 'int2':
+      return smallIntParser(-2, 1, (i, x) => v.setUint8(i, x & 3));
+    case 'uint2':
+      return smallIntParser(0, 3, (i, x) => v.setUint8(i, x));
+    case 'complex64':
+    case 'complex128':
+      return complexParser(parserFor(complexPart(dtype), v, scratch));
     case 'bool':
       return (src, start, end, i) => {
         const n = end - start;
@@ -395,7 +506,28 @@ function parserFor(dtype: DType, v: DataView, scratch: Int64Halves): ValueParser
         }
         return false;
       };
+    default:
+      return () => false; // the float8/float4 dtypes, handled above
   }
+}
+
+/**
+ * A parser of `re+imj` / `re-imj` (`J` too) into parts 2i and 2i + 1 with the part parser. The
+ * split is the last `+` or `-` that is neither the first byte nor right after an exponent's `e`.
+ */
+function complexParser(part: ValueParser): ValueParser {
+  return (src, start, end, i) => {
+    if (end - start < 4 || (src[end - 1] | 32) !== 106) return false;
+    for (let k = end - 2; k > start; k--) {
+      const c = src[k];
+      if ((c === 43 || c === 45) && (src[k - 1] | 32) !== 101) {
+        if (!part(src, start, k, 2 * i)) return false;
+        // The imaginary part keeps its sign; a `+` is stripped so the part parser sees a plain number.
+        return part(src, c === 43 ? k + 1 : k, end - 1, 2 * i + 1);
+      }
+    }
+    return false;
+  };
 }
 
 /** A parser for a ≤32-bit float dtype: decimals through `parse`, non-finite spellings here. */
