@@ -92,3 +92,30 @@ export const MAX_ROW_LINE_BYTES = 268_435_456;
  * holds (see MAX_TENSOR_BYTES_IN_MEMORY), and a clear error beats a host's RangeError.
  */
 export const MAX_PICKLE_FILE_BYTES = 2 ** 32;
+
+/**
+ * Deepest nesting of protobuf messages nnport follows (ONNX: graph → node → attribute → subgraph
+ * → …). Google's protobuf parsers stop at 100 by default (CodedInputStream recursion limit) for
+ * the same reason: a file of nested If/Loop bodies 10,000 deep must not overflow the JS stack.
+ */
+export const MAX_PROTOBUF_DEPTH = 100;
+
+/**
+ * Longest protobuf string or bytes field nnport copies into memory (names, doc strings, attribute
+ * strings, small messages): 64 MiB is far beyond any real name or doc_string, while raw tensor data
+ * is never copied (it is kept as a window of the file).
+ */
+export const MAX_PROTOBUF_STRING_BYTES = 67_108_864;
+
+/**
+ * Most bytes of a packed repeated field (ONNX float_data, int64_data, dims, ints…) decoded into
+ * memory at once; typed tensor fields past this must use raw_data or external data, which onnx
+ * itself writes for any tensor above a few KiB. Equal to MAX_TENSOR_BYTES_IN_MEMORY's order.
+ */
+export const MAX_PROTOBUF_PACKED_BYTES = 2 ** 31;
+
+/**
+ * Most nodes, attributes, values and other repeated entries one ONNX graph may list (each costs a
+ * JS object): real models have at most a few hundred thousand nodes.
+ */
+export const MAX_ONNX_ENTRIES = 10_000_000;

@@ -10,6 +10,7 @@ import { jsonFormat } from './json/index.js';
 import { nexportJsonFormat, nexportTxtFormat } from './nexport/index.js';
 import { npyFormat } from './npy/index.js';
 import { npzFormat } from './npz/index.js';
+import { onnxFormat } from './onnx/index.js';
 import { pickleFormat } from './pickle/index.js';
 import { pytorchFormat } from './pytorch/index.js';
 import { safetensorsFormat } from './safetensors/index.js';
@@ -19,6 +20,7 @@ import { txtFormat } from './txt/index.js';
 export const ALL_FORMATS: readonly FormatPlugin[] = [
   safetensorsFormat,
   pytorchFormat,
+  onnxFormat,
   npyFormat,
   npzFormat,
   jsonFormat,

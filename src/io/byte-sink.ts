@@ -23,6 +23,13 @@ export interface WriteTarget {
    * With a `path` (a relative, `/`-separated name without `..`), a file inside the output folder.
    */
   create(path?: string): Promise<ByteSink>;
+  /**
+   * Opens a file beside the single-file output, in the same folder (ONNX external data:
+   * `model.onnx` + `model.onnx.data`). `name` is a plain file name, no `/` or `..`. The file
+   * becomes visible together with the output (in Node: renamed into place by the same `commit()`).
+   * Optional: targets without it cannot hold formats that need a sibling file.
+   */
+  createSibling?(name: string): Promise<ByteSink>;
 }
 
 /** A target that keeps everything in memory: for the browser, tests and small outputs. */
@@ -36,6 +43,15 @@ export class MemoryTarget implements WriteTarget {
   }
 
   create(path = ''): Promise<ByteSink> {
+    return this.#open(path);
+  }
+
+  /** A sibling file is kept under its name (`files.get('model.onnx.data')`). */
+  createSibling(name: string): Promise<ByteSink> {
+    return this.#open(name);
+  }
+
+  #open(path: string): Promise<ByteSink> {
     const chunks: Uint8Array[] = [];
     const files = this.files;
     return Promise.resolve({

@@ -81,6 +81,8 @@ export class FileTarget implements WriteTarget {
   readonly #force: boolean;
   readonly #temp: string;
   readonly #sinks: StreamSink[] = [];
+  /** Siblings of a single-file output: temporary path → final path, renamed by `commit()`. */
+  readonly #siblings = new Map<string, string>();
   #folderMade = false;
   #kind: 'file' | 'folder' | undefined;
 
@@ -120,10 +122,40 @@ export class FileTarget implements WriteTarget {
     return s;
   }
 
+  /**
+   * Opens a file beside the output (same folder), written to a temporary name and renamed into
+   * place by `commit()` together with the output. Refuses names that are not plain file names.
+   */
+  async createSibling(name: string): Promise<ByteSink> {
+    if (name === '' || name === '.' || name.includes('..') || /[/\\]/.test(name) || name.includes('\0')) {
+      throw new NnportError('UNSAFE_PATH', `sibling file '${name}' is not a plain file name`, {
+        file: this.name,
+      });
+    }
+    const final = join(dirname(this.name), name);
+    if ([...this.#siblings.values()].includes(final) || final === this.name) {
+      throw new Error(`sibling file '${name}' was already opened`);
+    }
+    await checkWritable(final, this.#force);
+    const temp = join(
+      dirname(this.name),
+      `.${name}.nnport-${process.pid}-${randomBytes(4).toString('hex')}.tmp`,
+    );
+    const s = new StreamSink(temp);
+    this.#sinks.push(s);
+    this.#siblings.set(temp, final);
+    return s;
+  }
+
   /** Moves the finished output into place. */
   async commit(): Promise<void> {
     if (this.#kind === undefined) throw new Error('nothing was written');
     await checkWritable(this.name, this.#force);
+    // Siblings first: the output, once visible, never names a data file that is not there yet.
+    for (const [temp, final] of this.#siblings) {
+      await checkWritable(final, this.#force);
+      await rename(temp, final);
+    }
     if (this.#kind === 'file' || !(await pathExists(this.name))) {
       await rename(this.#temp, this.name); // atomic replace for files
       return;
@@ -139,5 +171,6 @@ export class FileTarget implements WriteTarget {
   async abort(): Promise<void> {
     for (const s of this.#sinks) s.destroy();
     await rm(this.#temp, { recursive: true, force: true });
+    for (const temp of this.#siblings.keys()) await rm(temp, { force: true });
   }
 }

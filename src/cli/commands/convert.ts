@@ -15,6 +15,7 @@ import { humanBytes, Progress, plural, printJson } from '../output.js';
 
 /** Help text. */
 export const CONVERT_HELP = `usage: nnport convert IN [OUT] [--to FORMAT] [--from FORMAT] [--layout long|matrix] [--force] [--json]
+                      [--opset N] [--external-data auto|all|none]
 
 Reads IN (format detected from its content) and writes OUT. The output format comes
 from --to, else from OUT's extension. Without OUT, the output is IN's name with the
@@ -22,7 +23,7 @@ target format's extension. Nothing is written unless the whole conversion succee
 
 options:
   --to FORMAT          output format id (see 'nnport formats'): json, csv, csv-matrix, txt, npz, npy,
-                       safetensors, pytorch, fiats, nexport-json, nexport-txt
+                       safetensors, pytorch, fiats, nexport-json, nexport-txt, onnx
   --from FORMAT        read IN as FORMAT instead of detecting it
   --layout L           CSV layout: long (one value a row, the default) or matrix (a folder, one 2-D CSV a tensor)
   --force              overwrite OUT if it exists
@@ -32,6 +33,11 @@ options:
                        SIZE in bytes or with a unit: 500MB, 5GB, 2GiB
   --activation NAME    fiats, nexport-json: the activation every layer applies when the
                        model does not say (fiats knows gelu, relu, sigmoid, step, swish)
+  --opset N            onnx: the default-domain opset version to write (default: the
+                       source's, else 17)
+  --external-data M    onnx: auto (default: tensors go to OUT.data only when the file would
+                       pass protobuf's 2 GiB limit), all (every initializer of 1 KiB or more
+                       goes to OUT.data) or none (refuse a model over 2 GiB)
   --json               print a JSON summary on stdout
 
 examples:
@@ -42,7 +48,8 @@ examples:
   nnport convert big.safetensors big-sharded --to safetensors --shard-bytes 2GB
   nnport convert checkpoint.pth weights.safetensors
   nnport convert model.pkl weights.csv
-  nnport convert model.pt model.json --to fiats --activation relu`;
+  nnport convert model.pt model.json --to fiats --activation relu
+  nnport convert model.safetensors model.onnx --external-data all`;
 
 /** Writers that format text and gain from worker threads. */
 const TEXT_FORMATS = new Set(['json', 'csv', 'csv-matrix', 'txt']);
@@ -132,6 +139,32 @@ export function parseSize(text: string): number {
   return bytes;
 }
 
+/** The ONNX writer's options from `--opset` and `--external-data` (USAGE for other formats or bad values). */
+function onnxOptions(
+  writer: FormatPlugin,
+  opset: string | undefined,
+  external: string | undefined,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (opset === undefined && external === undefined) return out;
+  if (writer.id !== 'onnx') {
+    throw new NnportError('USAGE', `${opset === undefined ? '--external-data' : '--opset'} needs --to onnx`);
+  }
+  if (opset !== undefined) {
+    const n = Number(opset);
+    if (!/^\d+$/.test(opset) || n < 1)
+      throw new NnportError('USAGE', `--opset needs a version number, not '${opset}'`);
+    out.opset = n;
+  }
+  if (external !== undefined) {
+    if (external !== 'auto' && external !== 'all' && external !== 'none') {
+      throw new NnportError('USAGE', `--external-data is auto, all or none, not '${external}'`);
+    }
+    out.externalData = external;
+  }
+  return out;
+}
+
 /** Runs `convert`. */
 export async function convert(argv: string[]): Promise<number> {
   const { values, positionals: pos } = parse(argv, {
@@ -142,6 +175,8 @@ export async function convert(argv: string[]): Promise<number> {
     threads: { type: 'string' },
     'shard-bytes': { type: 'string' },
     activation: { type: 'string' },
+    opset: { type: 'string' },
+    'external-data': { type: 'string' },
   });
   const [input, given] = positionals(pos, 1, 2, 'nnport convert IN [OUT] [--to FORMAT]') as [
     string,
@@ -159,6 +194,7 @@ export async function convert(argv: string[]): Promise<number> {
     writerOptions.shardBytes = parseSize(values['shard-bytes']);
   }
   if (values.activation !== undefined) writerOptions.activation = values.activation;
+  Object.assign(writerOptions, onnxOptions(writer, values.opset, values['external-data']));
   const out = given ?? defaultOutput(input, writer);
   if (resolve(out) === resolve(input)) throw new NnportError('USAGE', `output ${out} is the input`);
   const threads = values.threads === undefined ? undefined : Number(values.threads);
