@@ -3,20 +3,26 @@
  * tensors (name, dtype, shape, parameters, bytes) with totals; `--stats` adds per-tensor statistics.
  */
 import { type TensorStats, tensorStats } from '../../analysis/stats.js';
-import type { JsonValue } from '../../core/model.js';
-import { elementCount } from '../../core/tensor.js';
+import type { Graph, ValueInfo } from '../../core/graph.js';
+import type { JsonValue, Model } from '../../core/model.js';
+import { elementCount, readTensor } from '../../core/tensor.js';
 import { openModel } from '../../node.js';
+import { MAX_FOLDED_ELEMENTS } from '../../ops/fold.js';
+import { inferShapes, isExecutableOp, opsetOf } from '../../ops/index.js';
 import { parse, positionals } from '../args.js';
 import { groupDigits, humanBytes, plural, printJson, table } from '../output.js';
 
 /** Help text. */
-export const INSPECT_HELP = `usage: nnport inspect MODEL [--json] [--stats] [--from FORMAT]
+export const INSPECT_HELP = `usage: nnport inspect MODEL [--json] [--stats] [--shapes] [--from FORMAT]
 
 Shows a model's format, metadata, graph size and every tensor: name, dtype, shape,
 parameter count and bytes, with totals. Reads only headers unless --stats is given.
+For a model with a graph, also the number of op kinds and the nodes nnport cannot
+execute (ops outside its ONNX op set, grouped by op).
 
 options:
   --stats          per-tensor min, max, mean, std, zeros, NaN and Inf counts (reads all data)
+  --shapes         the inferred dtype and shape of every graph value (graph inputs, node outputs)
   --json           one JSON document on stdout, for scripts
   --from FORMAT    read as FORMAT instead of detecting it
 
@@ -52,10 +58,74 @@ function fmt(x: number | null): string {
   return Number.isInteger(x) ? String(x) : x.toPrecision(6);
 }
 
+/** The nodes of one op nnport does not execute. */
+interface NotExecutable {
+  op: string;
+  domain: string;
+  nodes: string[];
+}
+
+/** Op kinds of a graph and its nodes outside the executable op set, grouped by (domain, op) in first-seen order. */
+function opSummary(graph: Graph): { kinds: number; notExecutable: NotExecutable[] } {
+  const kinds = new Set<string>();
+  const groups = new Map<string, NotExecutable>();
+  graph.nodes.forEach((node, i) => {
+    const domain = node.domain ?? '';
+    const key = `${domain}\u0000${node.op}`;
+    kinds.add(key);
+    if (isExecutableOp(domain, node.op, opsetOf(graph, domain))) return;
+    const g = groups.get(key) ?? { op: node.op, domain, nodes: [] };
+    g.nodes.push(node.name !== '' ? node.name : `#${i}`);
+    groups.set(key, g);
+  });
+  return { kinds: kinds.size, notExecutable: [...groups.values()] };
+}
+
+/** `ops: 12 kinds; not executable: Foo (a, b, c, +2 more), ai.onnx.ml:Bar (x)`. */
+function opsLine(summary: { kinds: number; notExecutable: NotExecutable[] }): string {
+  const head = `ops: ${plural(summary.kinds, 'kind')}`;
+  if (summary.notExecutable.length === 0) return head;
+  const parts = summary.notExecutable.map((g) => {
+    const shown = g.nodes.slice(0, 3).join(', ');
+    const more = g.nodes.length > 3 ? `, +${g.nodes.length - 3} more` : '';
+    return `${g.domain === '' ? '' : `${g.domain}:`}${g.op} (${shown}${more})`;
+  });
+  return `${head}; not executable: ${parts.join(', ')}`;
+}
+
+/** Dtypes whose small tensors are read as constants for shape inference (shape vectors, scales). */
+const CONSTANT_DTYPES = new Set(['int64', 'int32', 'float32', 'float64']);
+
+/**
+ * Every graph input's and node output's inferred type. Model tensors describe the initializers;
+ * small ones are read so that Reshape's shape, Slice's starts etc. are known.
+ */
+async function graphShapes(model: Model, graph: Graph): Promise<ValueInfo[]> {
+  const known = new Map<string, ValueInfo>();
+  const values = new Map<string, ArrayLike<number | bigint>>();
+  for (const t of model.tensors) {
+    known.set(t.name, { name: t.name, dtype: t.dtype, shape: t.shape });
+    if (CONSTANT_DTYPES.has(t.dtype) && elementCount(t.shape) <= MAX_FOLDED_ELEMENTS) {
+      values.set(t.name, await readTensor(t));
+    }
+  }
+  const inferred = inferShapes(graph, known, (n) => values.get(n));
+  const names = [...graph.inputs.map((v) => v.name), ...graph.nodes.flatMap((n) => n.outputs)];
+  return [...new Set(names)].filter((n) => n !== '').map((n) => inferred.get(n) ?? { name: n });
+}
+
+function dimsText(v: ValueInfo): string {
+  return v.shape === undefined ? '?' : `[${v.shape.map((d) => (d === null ? '?' : String(d))).join(', ')}]`;
+}
+
 /** Runs `inspect`. */
 export async function inspect(argv: string[]): Promise<number> {
-  const { values, positionals: pos } = parse(argv, { stats: { type: 'boolean' }, from: { type: 'string' } });
-  const [path] = positionals(pos, 1, 1, 'nnport inspect MODEL [--json] [--stats]') as [string];
+  const { values, positionals: pos } = parse(argv, {
+    stats: { type: 'boolean' },
+    shapes: { type: 'boolean' },
+    from: { type: 'string' },
+  });
+  const [path] = positionals(pos, 1, 1, 'nnport inspect MODEL [--json] [--stats] [--shapes]') as [string];
   const model = await openModel(path, values.from === undefined ? {} : { from: values.from });
   const rows = [];
   let params = 0;
@@ -83,6 +153,8 @@ export async function inspect(argv: string[]): Promise<number> {
         outputs: model.graph.outputs.length,
       }
     : null;
+  const ops = model.graph ? opSummary(model.graph) : undefined;
+  const shapes = model.graph && values.shapes ? await graphShapes(model, model.graph) : undefined;
   if (values.json) {
     printJson({
       file: path,
@@ -95,6 +167,10 @@ export async function inspect(argv: string[]): Promise<number> {
         stats: r.stats,
       })),
       totals: { tensors: rows.length, parameters: params, bytes },
+      ...(ops === undefined ? {} : { opKinds: ops.kinds, notExecutable: ops.notExecutable }),
+      ...(shapes === undefined
+        ? {}
+        : { shapes: shapes.map((v) => ({ name: v.name, dtype: v.dtype ?? null, shape: v.shape ?? null })) }),
     });
     return 0;
   }
@@ -110,6 +186,7 @@ export async function inspect(argv: string[]): Promise<number> {
     }
   }
   if (graph) lines.push(`graph: ${graph.nodes} nodes, ${graph.inputs} inputs, ${graph.outputs} outputs`);
+  if (ops) lines.push(opsLine(ops));
   lines.push(...codeSection(model.metadata));
   const header = ['name', 'dtype', 'shape', 'parameters', 'bytes'];
   const right = [false, false, false, true, true];
@@ -141,6 +218,16 @@ export async function inspect(argv: string[]): Promise<number> {
   });
   cells.push(['total', '', '', groupDigits(params), groupDigits(bytes)]);
   lines.push('', table(header, cells, right));
+  if (shapes !== undefined) {
+    lines.push(
+      '',
+      'inferred shapes:',
+      table(
+        ['value', 'dtype', 'shape'],
+        shapes.map((v) => [v.name, v.dtype ?? '?', dimsText(v)]),
+      ),
+    );
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }
