@@ -12,15 +12,25 @@ export const COMMON_OPTIONS = {
   json: { type: 'boolean' },
 } as const satisfies Record<string, OptionSpec>;
 
-/** One option's declaration, as `parseArgs` takes it (string or boolean, not multiple). */
+/** One option's declaration, as `parseArgs` takes it; `multiple` options collect every occurrence. */
 export interface OptionSpec {
   readonly type: 'string' | 'boolean';
   readonly short?: string;
+  readonly multiple?: boolean;
 }
+
+/** The value of one option: a list for `multiple` options (`--input a --input b`). */
+type OptionValue<S extends OptionSpec> = S['type'] extends 'string'
+  ? S extends { readonly multiple: true }
+    ? string[]
+    : string
+  : S extends { readonly multiple: true }
+    ? boolean[]
+    : boolean;
 
 /** The parsed values of a set of option declarations. */
 export type OptionValues<O extends Record<string, OptionSpec>> = {
-  [K in keyof O]?: O[K]['type'] extends 'string' ? string : boolean;
+  [K in keyof O]?: OptionValue<O[K]>;
 };
 
 /** Parses a command's arguments strictly; unknown options and missing values are USAGE errors. */

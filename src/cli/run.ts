@@ -10,7 +10,9 @@ import { CONVERT_HELP, convert } from './commands/convert.js';
 import { DIFF_HELP, diff } from './commands/diff.js';
 import { FORMATS_HELP, listFormats } from './commands/formats.js';
 import { INSPECT_HELP, inspect } from './commands/inspect.js';
+import { RUN_HELP, run } from './commands/run.js';
 import { SCAN_HELP, scan } from './commands/scan.js';
+import { VERIFY_HELP, verify } from './commands/verify.js';
 
 interface Command {
   readonly help: string;
@@ -22,6 +24,12 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   inspect: { help: INSPECT_HELP, summary: 'show the tensors (and metadata, graph) of a model', run: inspect },
   convert: { help: CONVERT_HELP, summary: 'convert a model to another format', run: convert },
   diff: { help: DIFF_HELP, summary: 'compare two models tensor by tensor', run: diff },
+  run: { help: RUN_HELP, summary: "run a model's graph on .npy inputs, outputs to .npz", run },
+  verify: {
+    help: VERIFY_HELP,
+    summary: 'run two models on the same inputs and compare their outputs',
+    run: verify,
+  },
   scan: {
     help: SCAN_HELP,
     summary: 'list what the pickles in a file would import and call, without running them',
@@ -54,6 +62,8 @@ examples:
   nnport convert model.safetensors model.json
   nnport convert weights.npz --to csv
   nnport diff model.safetensors model.json
+  nnport run model.onnx --input x=x.npy --output y.npz
+  nnport verify model.onnx model.json
   nnport scan downloaded.pt
 
 exit status: 0 success, 1 a finding (a difference, something unsafe), 2 usage error or unreadable input`;

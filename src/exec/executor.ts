@@ -7,7 +7,7 @@
  * after its last use so peak memory is the live set, not the whole graph.
  */
 import { NnportError } from '../core/errors.js';
-import type { GraphNode } from '../core/graph.js';
+import type { Graph, GraphNode } from '../core/graph.js';
 import type { Model } from '../core/model.js';
 import type { Tensor } from '../core/tensor.js';
 import { applyDefaults, isDefaultDomain, opSchema, opsetOf } from '../ops/index.js';
@@ -49,6 +49,43 @@ function initializerMap(model: Model): Map<string, Tensor> {
   return out;
 }
 
+/** A node with its kernel and its attributes (schema defaults applied). */
+interface NodePlan {
+  readonly node: GraphNode;
+  readonly kernel: Kernel;
+  readonly since: number;
+  readonly attrs: ExecKernelContext['attrs'];
+}
+
+/**
+ * Finds the kernel and op schema of every node, or throws one UNSUPPORTED_OP error naming every
+ * node the executor cannot run (op and node name), so the whole gap shows before anything runs.
+ * `nnport run` and `verify` call it before reading their input files.
+ */
+export function planGraph(graph: Graph): NodePlan[] {
+  const opset = opsetOf(graph, '');
+  const plans: NodePlan[] = [];
+  const missing: string[] = [];
+  let firstMissing: GraphNode | undefined;
+  for (const node of graph.nodes) {
+    const kernel = isDefaultDomain(node.domain) ? KERNELS.get(node.op) : undefined;
+    const schema = kernel === undefined ? undefined : opSchema('', node.op, opset);
+    if (kernel === undefined || schema === undefined) {
+      const dom = isDefaultDomain(node.domain) ? '' : `${node.domain}.`;
+      missing.push(`${dom}${node.op} (node '${nodeName(node)}')`);
+      firstMissing ??= node;
+      continue;
+    }
+    plans.push({ node, kernel, since: schema.since, attrs: applyDefaults(schema, node.attributes) });
+  }
+  if (firstMissing !== undefined) {
+    throw new NnportError('UNSUPPORTED_OP', `the executor has no kernel for: ${missing.join(', ')}`, {
+      at: { node: nodeName(firstMissing) },
+    });
+  }
+  return plans;
+}
+
 /**
  * Runs `model`'s graph on `inputs` (by graph input name) and returns the requested values (the
  * graph outputs by default). Errors: UNSUPPORTED_OP (every op without a kernel, with node names),
@@ -65,25 +102,7 @@ export async function runGraph(
   const opset = opsetOf(graph, '');
 
   // 1. Every node must have a kernel: one error listing all of them, so a user sees the whole gap.
-  const plans: { node: GraphNode; kernel: Kernel; since: number; attrs: ExecKernelContext['attrs'] }[] = [];
-  const missing: string[] = [];
-  let firstMissing: GraphNode | undefined;
-  for (const node of graph.nodes) {
-    const kernel = isDefaultDomain(node.domain) ? KERNELS.get(node.op) : undefined;
-    const schema = kernel === undefined ? undefined : opSchema('', node.op, opset);
-    if (kernel === undefined || schema === undefined) {
-      const dom = isDefaultDomain(node.domain) ? '' : `${node.domain}.`;
-      missing.push(`${dom}${node.op} (node '${nodeName(node)}')`);
-      firstMissing ??= node;
-      continue;
-    }
-    plans.push({ node, kernel, since: schema.since, attrs: applyDefaults(schema, node.attributes) });
-  }
-  if (missing.length > 0) {
-    throw new NnportError('UNSUPPORTED_OP', `the executor has no kernel for: ${missing.join(', ')}`, {
-      at: { node: nodeName(firstMissing as GraphNode) },
-    });
-  }
+  const plans = planGraph(graph);
 
   // 2. Inputs: every graph input without an initializer given, each with a compatible type and shape.
   const inits = initializerMap(model);

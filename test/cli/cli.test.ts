@@ -18,7 +18,7 @@ async function tempDir(): Promise<string> {
 }
 
 test('help: every command has --help with examples; no command is a usage error', () => {
-  for (const cmd of ['inspect', 'convert', 'diff', 'formats']) {
+  for (const cmd of ['inspect', 'convert', 'diff', 'scan', 'run', 'verify', 'formats']) {
     const r = nnport(cmd, '--help');
     assert.equal(r.code, 0, cmd);
     assert.match(r.stdout, /examples:/, cmd);

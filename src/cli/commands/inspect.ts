@@ -10,10 +10,11 @@ import { openModel } from '../../node.js';
 import { MAX_FOLDED_ELEMENTS } from '../../ops/fold.js';
 import { inferShapes, isExecutableOp, opsetOf } from '../../ops/index.js';
 import { parse, positionals } from '../args.js';
+import { matchInputArgs, parseDims } from '../inputs.js';
 import { groupDigits, humanBytes, plural, printJson, table } from '../output.js';
 
 /** Help text. */
-export const INSPECT_HELP = `usage: nnport inspect MODEL [--json] [--stats] [--shapes] [--from FORMAT]
+export const INSPECT_HELP = `usage: nnport inspect MODEL [--json] [--stats] [--shapes] [--input NAME=D1,D2,...] [--from FORMAT]
 
 Shows a model's format, metadata, graph size and every tensor: name, dtype, shape,
 parameter count and bytes, with totals. Reads only headers unless --stats is given.
@@ -23,12 +24,17 @@ execute (ops outside its ONNX op set, grouped by op).
 options:
   --stats          per-tensor min, max, mean, std, zeros, NaN and Inf counts (reads all data)
   --shapes         the inferred dtype and shape of every graph value (graph inputs, node outputs)
+  --input NAME=D1,D2,...
+                   a graph input's shape where the file does not say (repeatable; implies
+                   --shapes); a dim is a size, a symbolic name, or -1 or ? for unknown;
+                   NAME= may be left out for a graph with one input
   --json           one JSON document on stdout, for scripts
   --from FORMAT    read as FORMAT instead of detecting it
 
 examples:
   nnport inspect model.safetensors
   nnport inspect weights.npz --stats
+  nnport inspect model.onnx --shapes --input data=1,3,224,224
   nnport inspect model.json --json | jq '.totals'`;
 
 /**
@@ -98,9 +104,10 @@ const CONSTANT_DTYPES = new Set(['int64', 'int32', 'float32', 'float64']);
 
 /**
  * Every graph input's and node output's inferred type. Model tensors describe the initializers;
- * small ones are read so that Reshape's shape, Slice's starts etc. are known.
+ * small ones are read so that Reshape's shape, Slice's starts etc. are known. `given` holds the
+ * shapes of `--input NAME=D1,D2,...`, which replace what the file declares for those inputs.
  */
-async function graphShapes(model: Model, graph: Graph): Promise<ValueInfo[]> {
+async function graphShapes(model: Model, graph: Graph, given: readonly ValueInfo[]): Promise<ValueInfo[]> {
   const known = new Map<string, ValueInfo>();
   const values = new Map<string, ArrayLike<number | bigint>>();
   for (const t of model.tensors) {
@@ -109,6 +116,7 @@ async function graphShapes(model: Model, graph: Graph): Promise<ValueInfo[]> {
       values.set(t.name, await readTensor(t));
     }
   }
+  for (const v of given) known.set(v.name, v);
   const inferred = inferShapes(graph, known, (n) => values.get(n));
   const names = [...graph.inputs.map((v) => v.name), ...graph.nodes.flatMap((n) => n.outputs)];
   return [...new Set(names)].filter((n) => n !== '').map((n) => inferred.get(n) ?? { name: n });
@@ -124,9 +132,20 @@ export async function inspect(argv: string[]): Promise<number> {
     stats: { type: 'boolean' },
     shapes: { type: 'boolean' },
     from: { type: 'string' },
+    input: { type: 'string', multiple: true },
   });
-  const [path] = positionals(pos, 1, 1, 'nnport inspect MODEL [--json] [--stats] [--shapes]') as [string];
+  const [path] = positionals(
+    pos,
+    1,
+    1,
+    'nnport inspect MODEL [--json] [--stats] [--shapes] [--input NAME=D1,D2,...]',
+  ) as [string];
   const model = await openModel(path, values.from === undefined ? {} : { from: values.from });
+  // --input NAME=D1,D2: the shape replaces the declared one; the declared dtype is kept.
+  const given: ValueInfo[] = matchInputArgs(model, values.input ?? []).map(({ input, arg }) => ({
+    ...input,
+    shape: parseDims(arg),
+  }));
   const rows = [];
   let params = 0;
   let bytes = 0;
@@ -154,7 +173,8 @@ export async function inspect(argv: string[]): Promise<number> {
       }
     : null;
   const ops = model.graph ? opSummary(model.graph) : undefined;
-  const shapes = model.graph && values.shapes ? await graphShapes(model, model.graph) : undefined;
+  const wantShapes = values.shapes === true || given.length > 0;
+  const shapes = model.graph && wantShapes ? await graphShapes(model, model.graph, given) : undefined;
   if (values.json) {
     printJson({
       file: path,
