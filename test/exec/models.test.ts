@@ -1,8 +1,9 @@
 /**
  * Whole models through nnport's reference executor: torch.onnx.export (Debian torch 1.13 via
  * /usr/bin/python3) of an MLP, a CNN with batch norm, pooling and padding variants, a
- * bidirectional LSTM and a GRU; nnport reads each file and runs it with `runGraph`, and
- * onnxruntime-node runs the same file on the same input: outputs agree within 1e-5.
+ * bidirectional LSTM and a GRU; nnport reads each file and runs it with `runGraph`;
+ * onnxruntime-node runs the same file and PyTorch the original module on the same input: nnport's
+ * outputs agree with both within 1e-5.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -43,9 +44,21 @@ class Rnn(torch.nn.Module):
     def forward(self, x):
         y, _ = self.rnn(x)
         return self.fc(y)
+models = {'mlp': (mlp, (3, 6)), 'cnn': (cnn, (2, 3, 11, 11))}
 for name, cell in (('lstm', torch.nn.LSTM), ('gru', torch.nn.GRU)):
-    torch.onnx.export(Rnn(cell).eval(), torch.randn(2, 5, 4), out + '/' + name + '.onnx', input_names=['x'],
+    m = Rnn(cell).eval()
+    torch.onnx.export(m, torch.randn(2, 5, 4), out + '/' + name + '.onnx', input_names=['x'],
                       output_names=['y'], opset_version=14)
+    models[name] = (m, (2, 5, 4))
+# PyTorch's own outputs on the input the test uses: sin(i * 0.61) * 1.5 in float32, row-major.
+import json, numpy as np
+result = {}
+for name, (m, shape) in models.items():
+    n = int(np.prod(shape))
+    x = (np.sin(np.arange(n, dtype=np.float64) * 0.61) * 1.5).astype(np.float32).reshape(shape)
+    with torch.no_grad():
+        result[name] = m(torch.from_numpy(x)).numpy().astype(np.float64).ravel().tolist()
+print(json.dumps(result))
 `;
 
 const MODELS = [
@@ -55,10 +68,12 @@ const MODELS = [
   ['gru', [2, 5, 4]],
 ] as const;
 
-describe('executor: whole exported models agree with onnxruntime', () => {
+describe('executor: whole exported models agree with onnxruntime and PyTorch', () => {
   it('MLP, CNN (batch norm, pooling, padding, dilation, groups), 2-layer bidirectional LSTM and GRU', async () => {
     if (!existsSync(PYTHON)) assert.fail(`${PYTHON} is missing: apt-get install python3-torch`);
-    execFileSync(PYTHON, ['-c', EXPORT, dir], { stdio: 'pipe' });
+    const torchOut = JSON.parse(
+      execFileSync(PYTHON, ['-c', EXPORT, dir], { encoding: 'utf8', maxBuffer: 64 << 20 }),
+    ) as Record<string, number[]>;
     for (const [name, shape] of MODELS) {
       const path = join(dir, `${name}.onnx`);
       const n = shape.reduce((a, b) => a * b, 1);
@@ -71,10 +86,18 @@ describe('executor: whole exported models agree with onnxruntime', () => {
       assert.ok(got, `${name}: no output y`);
       assert.deepEqual(got.shape, want.dims, name);
       const a = got.data as Float32Array;
-      const b = want.data as Float32Array;
-      for (let i = 0; i < b.length; i++) {
-        const tol = 1e-5 * Math.max(1, Math.abs(b[i] as number));
-        assert.ok(Math.abs((a[i] as number) - (b[i] as number)) <= tol, `${name}[${i}]: ${a[i]} vs ${b[i]}`);
+      for (const [peer, b] of [
+        ['onnxruntime', want.data as Float32Array],
+        ['torch', torchOut[name] ?? []],
+      ] as const) {
+        assert.equal(b.length, a.length, `${name} vs ${peer}: length`);
+        for (let i = 0; i < b.length; i++) {
+          const tol = 1e-5 * Math.max(1, Math.abs(b[i] as number));
+          assert.ok(
+            Math.abs((a[i] as number) - (b[i] as number)) <= tol,
+            `${name}[${i}] vs ${peer}: ${a[i]} vs ${b[i]}`,
+          );
+        }
       }
     }
   });
