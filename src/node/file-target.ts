@@ -151,11 +151,10 @@ export class FileTarget implements WriteTarget {
   async commit(): Promise<void> {
     if (this.#kind === undefined) throw new Error('nothing was written');
     await checkWritable(this.name, this.#force);
+    // Every destination is checked before anything moves, so a refusal leaves nothing behind.
+    for (const final of this.#siblings.values()) await checkWritable(final, this.#force);
     // Siblings first: the output, once visible, never names a data file that is not there yet.
-    for (const [temp, final] of this.#siblings) {
-      await checkWritable(final, this.#force);
-      await rename(temp, final);
-    }
+    for (const [temp, final] of this.#siblings) await rename(temp, final);
     if (this.#kind === 'file' || !(await pathExists(this.name))) {
       await rename(this.#temp, this.name); // atomic replace for files
       return;
