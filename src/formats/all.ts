@@ -7,6 +7,7 @@ import { Registry } from '../core/registry.js';
 import { csvFormat, csvMatrixFormat } from './csv/index.js';
 import { fiatsFormat } from './fiats/index.js';
 import { jsonFormat } from './json/index.js';
+import { mxnetParamsFormat } from './mxnet/index.js';
 import { nexportJsonFormat, nexportTxtFormat } from './nexport/index.js';
 import { npyFormat } from './npy/index.js';
 import { npzFormat } from './npz/index.js';
@@ -31,6 +32,7 @@ export const ALL_FORMATS: readonly FormatPlugin[] = [
   nexportTxtFormat,
   fiatsFormat,
   pickleFormat,
+  mxnetParamsFormat,
 ];
 
 /** A registry of all built-in formats. */
