@@ -12,17 +12,7 @@ import { writeOnnx } from '../../src/formats/onnx/write.js';
 import { MemoryTarget } from '../../src/io/byte-sink.js';
 import { applyDefaults, opSchema } from '../../src/ops/index.js';
 
-/** Deterministic pseudo-random float32 values in [-1, 1) (a 32-bit LCG). */
-export function rand(shape: readonly number[], seed: number, scale = 1): ExecTensor<'float32'> {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 31 - 1) * scale;
-  }
-  return { dtype: 'float32', shape, data: out };
-}
+export { A, rand } from './core-harness.js';
 
 /** An int64 tensor from numbers. */
 export function i64(
@@ -39,15 +29,6 @@ export function f32(
 ): ExecTensor<'float32'> {
   return { dtype: 'float32', shape, data: Float32Array.from(values) };
 }
-
-/** Attribute shorthands. */
-export const A = {
-  i: (value: number): AttributeValue => ({ type: 'int', value }),
-  f: (value: number): AttributeValue => ({ type: 'float', value }),
-  s: (value: string): AttributeValue => ({ type: 'string', value }),
-  is: (value: number[]): AttributeValue => ({ type: 'ints', value }),
-  fs: (value: number[]): AttributeValue => ({ type: 'floats', value }),
-};
 
 /** One case: an op, its opset, inputs (undefined = omitted) and attributes. */
 export interface Case {
