@@ -3,6 +3,7 @@
  * one kernel per ONNX op, a pure function from input tensors and attributes to output tensors,
  * registered in one explicit list (`kernels/all.ts`).
  */
+import type { TypedArrayOf } from '../core/dtype.js';
 import type { AttributeValue, GraphNode } from '../core/graph.js';
 
 /** Element types the executor computes in. float16/bfloat16/float8 inputs are upcast to float32 at the graph boundary. */
@@ -19,20 +20,8 @@ export type ExecDType =
   | 'uint64'
   | 'bool';
 
-/** The typed array of each executor dtype (int64 as BigInt64Array, bool as 0/1 bytes). */
-export interface ExecArrayOf {
-  float32: Float32Array;
-  float64: Float64Array;
-  int8: Int8Array;
-  int16: Int16Array;
-  int32: Int32Array;
-  int64: BigInt64Array;
-  uint8: Uint8Array;
-  uint16: Uint16Array;
-  uint32: Uint32Array;
-  uint64: BigUint64Array;
-  bool: Uint8Array;
-}
+/** The typed array of each executor dtype (core's map: int64 as BigInt64Array, bool as 0/1 bytes). */
+export type ExecArrayOf = Pick<TypedArrayOf, ExecDType>;
 
 /** A value during execution: dense, C-order, in memory. */
 export interface ExecTensor<D extends ExecDType = ExecDType> {

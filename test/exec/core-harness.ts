@@ -9,6 +9,7 @@ import type { AttributeValue, GraphNode } from '../../src/core/graph.js';
 import type { Model } from '../../src/core/model.js';
 import { runGraph } from '../../src/exec/executor.js';
 import type { ExecDType, ExecTensor } from '../../src/exec/kernel.js';
+import { allocArray, isBig } from '../../src/exec/tensors.js';
 import { writeOnnx } from '../../src/formats/onnx/write.js';
 import { MemoryTarget } from '../../src/io/byte-sink.js';
 
@@ -43,23 +44,11 @@ export function tensor(
   values: readonly number[],
   shape: readonly number[] = [values.length],
 ): ExecTensor {
-  const big = dtype === 'int64' || dtype === 'uint64';
-  const ctor = {
-    float32: Float32Array,
-    float64: Float64Array,
-    int8: Int8Array,
-    int16: Int16Array,
-    int32: Int32Array,
-    int64: BigInt64Array,
-    uint8: Uint8Array,
-    uint16: Uint16Array,
-    uint32: Uint32Array,
-    uint64: BigUint64Array,
-    bool: Uint8Array,
-  }[dtype];
-  const data = big
-    ? (ctor as BigInt64ArrayConstructor).from(values.map((v) => BigInt(v)))
-    : (ctor as Float64ArrayConstructor).from(values);
+  const data = allocArray(dtype, values.length);
+  values.forEach((v, k) => {
+    if (isBig(dtype)) (data as BigInt64Array)[k] = BigInt(v);
+    else (data as Float64Array)[k] = v;
+  });
   return { dtype, shape, data } as ExecTensor;
 }
 
