@@ -3,8 +3,9 @@
 // that the live peers the interop tests need are installed: a missing peer fails the run with the
 // command that installs it (DESIGN §6: never silently skipped).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 
 const PEERS = [
   ['numpy', 'python3-numpy'],
@@ -24,13 +25,25 @@ for (const [module, pkg] of PEERS) {
   }
 }
 
-function collect(dir, out) {
+function collect(dir, out, keep = (name) => name.endsWith('.test.js')) {
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) collect(p, out);
-    else if (name.endsWith('.test.js')) out.push(p);
+    if (statSync(p).isDirectory()) collect(p, out, keep);
+    else if (keep(name)) out.push(p);
   }
   return out;
+}
+
+// The shared fixtures are read-only inputs for every test; a peer with a side effect (onnx 1.12's
+// check_model(path, full_check=True) rewrites the file it checks) once changed one in place and
+// made later runs fail by chance. Every fixture's SHA-256 is taken before the run and checked after.
+const FIXTURES = '../shared/fixtures';
+function fixtureDigests() {
+  if (!existsSync(FIXTURES)) return new Map();
+  const files = collect(FIXTURES, [], () => true);
+  return new Map(
+    files.map((f) => [relative(FIXTURES, f), createHash('sha256').update(readFileSync(f)).digest('hex')]),
+  );
 }
 
 const only = process.argv.slice(2);
@@ -39,5 +52,14 @@ if (files.length === 0) {
   console.error('no test files found under dist/test');
   process.exit(1);
 }
+const before = fixtureDigests();
 const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+const after = fixtureDigests();
+const changed = [...new Set([...before.keys(), ...after.keys()])].filter(
+  (f) => before.get(f) !== after.get(f),
+);
+if (changed.length > 0) {
+  console.error(`the tests changed files in ${FIXTURES}, which they must only read: ${changed.join(', ')}`);
+  process.exit(1);
+}
 process.exit(r.status ?? 1);
