@@ -6,8 +6,10 @@
  * dim_param, or neither), as issue #5 asks for files that do not say (MXNet's usually do not).
  */
 import { NnportError } from '../core/errors.js';
+import type { ReadInput, ReadOptions } from '../core/format.js';
 import type { ValueInfo } from '../core/graph.js';
 import type { Model } from '../core/model.js';
+import { openInput } from '../node/file-source.js';
 
 /** One `--input` argument split at its first `=`: `name` is undefined for a bare value. */
 export interface InputArg {
@@ -116,4 +118,26 @@ export function parseDims(arg: InputArg): (number | string | null)[] {
 /** `[1, batch, ?]`. */
 export function shapeText(shape: readonly (number | string | null)[]): string {
   return `[${shape.map((d) => (d === null ? '?' : String(d))).join(', ')}]`;
+}
+
+/**
+ * Reader options from the shared `--input` and `--arrays` arguments: `NAME=D1,D2,...` shapes
+ * (numbers only; files and bare values are for the command itself) for graph formats that need
+ * them to translate (MXNet), and `--arrays PATH|none` (the Wolfram Language's ArrayPath).
+ */
+export async function readerOptions(values: {
+  readonly input?: readonly string[] | undefined;
+  readonly arrays?: string | undefined;
+}): Promise<ReadOptions> {
+  const shapes = new Map<string, readonly number[]>();
+  for (const text of values.input ?? []) {
+    const arg = splitInputArg(text);
+    if (arg.name === undefined || !/^\s*\d+(\s*,\s*\d+)*\s*$/.test(arg.value)) continue;
+    shapes.set(arg.name, arg.value.split(',').map((d) => Number(d.trim())));
+  }
+  const out: { inputShapes?: ReadonlyMap<string, readonly number[]>; arrays?: ReadInput | 'none' } = {};
+  if (shapes.size > 0) out.inputShapes = shapes;
+  if (values.arrays === 'none') out.arrays = 'none';
+  else if (values.arrays !== undefined) out.arrays = await openInput(values.arrays);
+  return out;
 }

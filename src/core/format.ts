@@ -50,8 +50,25 @@ export interface ReadInput {
 export interface ReadOptions {
   /** Parallel helpers the host offers (text readers parse tensor data in worker threads). */
   readonly parallel?: ParallelText;
+  /**
+   * Graph input shapes the caller gives (`--input NAME=D1,D2,...`), for graph formats that need
+   * them to translate (MXNet Reshape codes, SliceChannel sizes ...). Readers of other formats ignore it.
+   */
+  readonly inputShapes?: ReadonlyMap<string, readonly number[]>;
+  /**
+   * The arrays (weights) to use instead of those found beside the model, or `'none'` for the
+   * graph alone (MXNet `--arrays PATH|none`, the Wolfram Language's ArrayPath).
+   */
+  readonly arrays?: ReadInput | 'none';
   /** Format-specific options from the CLI or the caller, by name. */
-  readonly [key: string]: string | number | boolean | ParallelText | undefined;
+  readonly [key: string]:
+    | string
+    | number
+    | boolean
+    | ParallelText
+    | ReadInput
+    | ReadonlyMap<string, readonly number[]>
+    | undefined;
 }
 
 /** Options every writer accepts; formats add their own keys. */

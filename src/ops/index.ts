@@ -4,7 +4,7 @@
  * executor (issue #5) implements.
  */
 export { checkNode, type NodeProblem, type NodeProblemKind } from './check.js';
-export { type ConstantValues, inferShapes } from './infer.js';
+export { type ConstantValues, inferShapes, ShapeState } from './infer.js';
 export { onnxDType, onnxTypeCode } from './onnx-dtypes.js';
 export {
   ALL_SCHEMAS,

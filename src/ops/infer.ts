@@ -6,7 +6,7 @@
  */
 import type { DType } from '../core/dtype.js';
 import { NnportError } from '../core/errors.js';
-import type { Graph, ValueInfo } from '../core/graph.js';
+import type { Graph, GraphNode, ValueInfo } from '../core/graph.js';
 import { foldNode, MAX_FOLDED_ELEMENTS } from './fold.js';
 import { applyDefaults, opSchema, opsetOf } from './registry.js';
 import type { Dim, InferContext, TensorInfo } from './types.js';
@@ -40,20 +40,55 @@ export function inferShapes(
   inputShapes?: ReadonlyMap<string, ValueInfo>,
   constants?: (name: string) => ConstantValues | undefined,
 ): Map<string, ValueInfo> {
-  const known = new Map<string, ValueInfo>();
-  for (const v of graph.inputs) known.set(v.name, inputShapes?.get(v.name) ?? v);
-  for (const [name, v] of inputShapes ?? []) if (!known.has(name)) known.set(name, { ...v, name });
-  const declared = new Map<string, ValueInfo>();
-  for (const v of graph.valueInfo ?? []) declared.set(v.name, v);
-  const folded = new Map<string, readonly number[] | undefined>();
-  const constantOf = (name: string): readonly number[] | undefined => {
-    if (folded.has(name)) return folded.get(name);
-    const v = toNumbers(constants?.(name));
-    folded.set(name, v);
+  const state = new ShapeState(graph, inputShapes, constants);
+  for (const node of graph.nodes) state.visit(node);
+  return state.known;
+}
+
+/**
+ * Shape inference one node at a time, for callers that build a graph and need the shapes of what
+ * they built so far (format importers). `inferShapes` is this over a whole graph.
+ */
+export class ShapeState {
+  /** Every value's type so far, by name. */
+  readonly known = new Map<string, ValueInfo>();
+  readonly #graph: Pick<Graph, 'opsets'>;
+  readonly #inputShapes: ReadonlyMap<string, ValueInfo> | undefined;
+  readonly #constants: ((name: string) => ConstantValues | undefined) | undefined;
+  readonly #declared = new Map<string, ValueInfo>();
+  readonly #folded = new Map<string, readonly number[] | undefined>();
+
+  constructor(
+    graph: Pick<Graph, 'opsets' | 'inputs' | 'valueInfo'>,
+    inputShapes?: ReadonlyMap<string, ValueInfo>,
+    constants?: (name: string) => ConstantValues | undefined,
+  ) {
+    this.#graph = graph;
+    this.#inputShapes = inputShapes;
+    this.#constants = constants;
+    for (const v of graph.inputs) this.known.set(v.name, inputShapes?.get(v.name) ?? v);
+    for (const [name, v] of inputShapes ?? []) if (!this.known.has(name)) this.known.set(name, { ...v, name });
+    for (const v of graph.valueInfo ?? []) this.#declared.set(v.name, v);
+  }
+
+  /** Declares a value (a graph input or constant added after construction). */
+  declare(v: ValueInfo): void {
+    this.known.set(v.name, v);
+  }
+
+  /** The folded constant value of `name`, when known and small. */
+  constant(name: string): readonly number[] | undefined {
+    if (this.#folded.has(name)) return this.#folded.get(name);
+    const v = toNumbers(this.#constants?.(name));
+    this.#folded.set(name, v);
     return v;
-  };
-  for (const node of graph.nodes) {
-    const opset = opsetOf(graph, node.domain);
+  }
+
+  /** Infers one node's outputs from what is known of its inputs (nodes must come producers first). */
+  visit(node: GraphNode): void {
+    const known = this.known;
+    const inputShapes = this.#inputShapes;
+    const opset = opsetOf(this.#graph, node.domain);
     const schema = opSchema(node.domain ?? '', node.op, opset);
     const inputs = node.inputs.map((n) => (n === '' ? undefined : tensorInfoOf(known.get(n))));
     let results: readonly (TensorInfo | undefined)[] = [];
@@ -67,7 +102,7 @@ export function inferShapes(
         attrs: applyDefaults(schema, node.attributes),
         value: (i) => {
           const n = node.inputs[i];
-          return n === undefined || n === '' ? undefined : constantOf(n);
+          return n === undefined || n === '' ? undefined : this.constant(n);
         },
         tensorInfo: (name) => tensorInfoOf(known.get(name) ?? inputShapes?.get(name)),
       };
@@ -85,7 +120,7 @@ export function inferShapes(
     node.outputs.forEach((name, i) => {
       if (name === '') return;
       const r = results[i];
-      const d = declared.get(name);
+      const d = this.#declared.get(name);
       const dtype = r?.dtype ?? d?.dtype;
       const shape = r?.shape ?? d?.shape;
       const v: { name: string; dtype?: DType; shape?: readonly Dim[] } = { name };
@@ -93,8 +128,7 @@ export function inferShapes(
       if (shape !== undefined) v.shape = shape;
       known.set(name, v);
       const value = values[i];
-      if (value !== undefined) folded.set(name, value);
+      if (value !== undefined) this.#folded.set(name, value);
     });
   }
-  return known;
 }

@@ -11,11 +11,13 @@ import type { Model } from '../../core/model.js';
 import { createTextPool, type TextPool } from '../../node/text-pool.js';
 import { chooseWriter, defaultOutput, openModel, saveModel } from '../../node.js';
 import { parse, positionals } from '../args.js';
+import { readerOptions } from '../inputs.js';
 import { humanBytes, Progress, plural, printJson } from '../output.js';
 
 /** Help text. */
 export const CONVERT_HELP = `usage: nnport convert IN [OUT] [--to FORMAT] [--from FORMAT] [--layout long|matrix] [--force] [--json]
                       [--opset N] [--external-data auto|all|none]
+                      [--input NAME=D1,D2,...] [--arrays PATH|none] [--partial]
 
 Reads IN (format detected from its content) and writes OUT. The output format comes
 from --to, else from OUT's extension. Without OUT, the output is IN's name with the
@@ -38,6 +40,12 @@ options:
   --external-data M    onnx: auto (default: tensors go to OUT.data only when the file would
                        pass protobuf's 2 GiB limit), all (every initializer of 1 KiB or more
                        goes to OUT.data) or none (refuse a model over 2 GiB)
+  --input NAME=D1,...  a graph input's shape, for graph formats whose translation needs it
+                       (MXNet: Reshape codes, Crop, RNN input sizes); repeatable
+  --arrays PATH|none   MXNet: the .params file to use instead of the one found beside
+                       X-symbol.json (the Wolfram Language's ArrayPath); none = the graph alone
+  --partial            write nodes the target cannot express as they are (custom domain)
+                       instead of stopping with the list of them
   --json               print a JSON summary on stdout
 
 examples:
@@ -49,10 +57,23 @@ examples:
   nnport convert checkpoint.pth weights.safetensors
   nnport convert model.pkl weights.csv
   nnport convert model.pt model.json --to fiats --activation relu
-  nnport convert model.safetensors model.onnx --external-data all`;
+  nnport convert model.safetensors model.onnx --external-data all
+  nnport convert net-symbol.json net.onnx --input data=1,3,224,224`;
 
 /** Writers that format text and gain from worker threads. */
 const TEXT_FORMATS = new Set(['json', 'csv', 'csv-matrix', 'txt']);
+
+/**
+ * Graph nodes kept in a source format's own domain (an MXNet op with no canonical equivalent is
+ * a node of domain `mxnet`) that a writer of another format cannot express: `op (node)`, all of
+ * them, so the user sees the whole list before anything is written (DESIGN §3).
+ */
+function foreignNodes(model: Model, writer: FormatPlugin): string[] {
+  const formatIds = new Set(['mxnet']);
+  return (model.graph?.nodes ?? [])
+    .filter((n) => n.domain !== undefined && formatIds.has(n.domain) && n.domain !== writer.id)
+    .map((n) => `${n.op} (${n.name})`);
+}
 
 /**
  * True when the conversion will probably use the pool: a text output, or a text-looking input (or
@@ -177,6 +198,9 @@ export async function convert(argv: string[]): Promise<number> {
     activation: { type: 'string' },
     opset: { type: 'string' },
     'external-data': { type: 'string' },
+    input: { type: 'string', multiple: true },
+    arrays: { type: 'string' },
+    partial: { type: 'boolean' },
   });
   const [input, given] = positionals(pos, 1, 2, 'nnport convert IN [OUT] [--to FORMAT]') as [
     string,
@@ -216,15 +240,43 @@ async function run(
   input: string,
   out: string,
   writer: FormatPlugin,
-  values: { from?: string | undefined; force?: boolean | undefined; json?: boolean | undefined },
+  values: {
+    from?: string | undefined;
+    force?: boolean | undefined;
+    json?: boolean | undefined;
+    input?: string[] | undefined;
+    arrays?: string | undefined;
+    partial?: boolean | undefined;
+  },
   pool: TextPool | undefined,
   writerOptions: Record<string, unknown>,
 ): Promise<number> {
-  const reader = pool === undefined ? {} : { parallel: pool };
+  const shared = await readerOptions(values);
+  const reader = pool === undefined ? shared : { ...shared, parallel: pool };
   const model = await openModel(
     input,
     values.from === undefined ? { reader } : { from: values.from, reader },
   );
+  const foreign = foreignNodes(model, writer);
+  if (foreign.length > 0 && values.partial !== true) {
+    throw new NnportError(
+      'UNSUPPORTED_OP',
+      `${foreign.length} node${foreign.length === 1 ? '' : 's'} with no ${writer.id} equivalent: ${foreign.join(', ')} (--partial writes them as they are)`,
+      { file: input },
+    );
+  }
+  if (writer.id === 'onnx' && model.format !== 'onnx') {
+    // onnx.checker requires a shape on every graph input; an ONNX source keeps what it had.
+    const shapeless = (model.graph?.inputs ?? []).filter((v) => v.shape === undefined && v.type === undefined);
+    if (shapeless.length > 0) {
+      const names = shapeless.map((v) => v.name);
+      throw new NnportError(
+        'USAGE',
+        `ONNX needs the shape of graph input${names.length === 1 ? '' : 's'} ${names.join(', ')}, which ${input} does not give: add ${names.map((n) => `--input ${n}=D1,D2,...`).join(' ')}`,
+        { file: input },
+      );
+    }
+  }
   const total = model.tensors.reduce((s, t) => s + t.data.byteLength, 0);
   const dropped = droppedBy(model, writer);
   for (const what of dropped)

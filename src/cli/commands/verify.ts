@@ -23,6 +23,7 @@ import type { ExecTensor } from '../../exec/kernel.js';
 import { execDTypeOf, fromModelTensor } from '../../exec/tensors.js';
 import { openModel } from '../../node.js';
 import { numberOption, parse, positionals } from '../args.js';
+import { readerOptions } from '../inputs.js';
 import { printJson } from '../output.js';
 import { diff } from './diff.js';
 
@@ -53,6 +54,7 @@ options:
   --seed S      PRNG seed (default 0)
   --atol X      absolute tolerance (default 1e-5)
   --rtol X      relative tolerance (default 1e-5)
+  --arrays PATH|none   A is an MXNet symbol: the .params to use (default: found beside it)
   --json        the report as JSON
 
 Exit status: 0 every output passed, 1 one failed, 2 on errors.
@@ -61,7 +63,8 @@ examples:
   nnport verify model.onnx model.json
   nnport verify torch.onnx nnport.onnx --samples 5 --seed 42 --atol 1e-4
   nnport verify a.onnx b.onnx --input x=2,3,224,224
-  nnport verify a.onnx b.onnx --input x=batch.npy --json`;
+  nnport verify a.onnx b.onnx --input x=batch.npy --json
+  nnport verify net-symbol.json net.onnx --input data=1,3,224,224`;
 
 /** Most random samples one run may ask for (each runs both models once). */
 const MAX_SAMPLES = 10_000;
@@ -225,6 +228,7 @@ export async function verify(argv: string[]): Promise<number> {
     seed: { type: 'string' },
     atol: { type: 'string' },
     rtol: { type: 'string' },
+    arrays: { type: 'string' },
   } as const);
   const [pa, pb] = positionals(
     pos,
@@ -244,7 +248,10 @@ export async function verify(argv: string[]): Promise<number> {
   if (!Number.isSafeInteger(seed)) throw new NnportError('USAGE', '--seed needs an integer');
   const specs = parseInputs((values.input as string[] | undefined) ?? []);
 
-  const [a, b] = [await openModel(pa), await openModel(pb)];
+  // --input shapes also reach the readers (MXNet graphs need them to translate); --arrays is A's.
+  const shapes = await readerOptions({ input: (values.input as string[] | undefined) ?? [] });
+  const readerA = await readerOptions({ input: (values.input as string[] | undefined) ?? [], arrays: values.arrays });
+  const [a, b] = [await openModel(pa, { reader: readerA }), await openModel(pb, { reader: shapes })];
   if (a.graph === undefined && b.graph === undefined) {
     // Weight-only files: nothing to run, so compare the tensors (same tolerances and exit codes).
     const note = 'neither model has a graph: comparing tensors as nnport diff does';
