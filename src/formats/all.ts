@@ -7,7 +7,7 @@ import { Registry } from '../core/registry.js';
 import { csvFormat, csvMatrixFormat } from './csv/index.js';
 import { fiatsFormat } from './fiats/index.js';
 import { jsonFormat } from './json/index.js';
-import { mxnetParamsFormat } from './mxnet/index.js';
+import { mxnetFormat, mxnetParamsFormat } from './mxnet/index.js';
 import { nexportJsonFormat, nexportTxtFormat } from './nexport/index.js';
 import { npyFormat } from './npy/index.js';
 import { npzFormat } from './npz/index.js';
@@ -33,6 +33,7 @@ export const ALL_FORMATS: readonly FormatPlugin[] = [
   fiatsFormat,
   pickleFormat,
   mxnetParamsFormat,
+  mxnetFormat,
 ];
 
 /** A registry of all built-in formats. */

@@ -52,10 +52,14 @@ export function pairParams(symbolName: string, files: readonly string[]): string
   const prefix = mxnet ?? wolfram;
   const matches = params.filter((f) => f.startsWith(prefix) || f.startsWith(wolfram));
   if (matches.length > 1) {
-    throw new NnportError('USAGE', `several parameter files match ${symbolName}: ${matches.join(', ')}; choose one with --arrays PATH`, {
-      file: symbolName,
-      format: MXNET_FORMAT,
-    });
+    throw new NnportError(
+      'USAGE',
+      `several parameter files match ${symbolName}: ${matches.join(', ')}; choose one with --arrays PATH`,
+      {
+        file: symbolName,
+        format: MXNET_FORMAT,
+      },
+    );
   }
   return matches[0];
 }
@@ -69,10 +73,17 @@ async function readArrays(input: ReadInput, file: string): Promise<Map<string, T
   let model: Model;
   try {
     // MXNet 2.x saves parameters with NumPy's savez: a zip.
-    model = head[0] === 0x50 && head[1] === 0x4b ? await (npzFormat.read as NonNullable<typeof npzFormat.read>)(input, {}) : await readMxnetParams(input);
+    model =
+      head[0] === 0x50 && head[1] === 0x4b
+        ? await (npzFormat.read as NonNullable<typeof npzFormat.read>)(input, {})
+        : await readMxnetParams(input);
   } catch (e) {
     if (e instanceof NnportError && e.file === undefined) {
-      throw new NnportError(e.code, e.detail, { file, format: e.format ?? 'mxnet-params', ...(e.at ? { at: e.at } : {}) });
+      throw new NnportError(e.code, e.detail, {
+        file,
+        format: e.format ?? 'mxnet-params',
+        ...(e.at ? { at: e.at } : {}),
+      });
     }
     throw e;
   }
@@ -81,13 +92,20 @@ async function readArrays(input: ReadInput, file: string): Promise<Map<string, T
     const m = /^(arg|aux):(.*)$/s.exec(t.name);
     const name = m === null ? t.name : (m[2] as string);
     if (out.has(name)) {
-      throw new NnportError('INVALID_STRUCTURE', `two arrays are named ${JSON.stringify(name)} once their arg:/aux: prefix is removed`, {
-        file,
-        format: 'mxnet-params',
-        at: { tensor: t.name },
-      });
+      throw new NnportError(
+        'INVALID_STRUCTURE',
+        `two arrays are named ${JSON.stringify(name)} once their arg:/aux: prefix is removed`,
+        {
+          file,
+          format: 'mxnet-params',
+          at: { tensor: t.name },
+        },
+      );
     }
-    const meta: Record<string, JsonValue> = { ...(t.meta ?? {}), mxnet: { role: m?.[1] ?? 'arg', stored: t.name } };
+    const meta: Record<string, JsonValue> = {
+      ...(t.meta ?? {}),
+      mxnet: { role: m?.[1] ?? 'arg', stored: t.name },
+    };
     out.set(name, { ...t, name, meta });
   }
   return out;
@@ -131,7 +149,11 @@ export async function readMxnet(input: ReadInput, options: ReadOptions = {}): Pr
     paramsFile: arrays.file === null ? null : arrays.file.replace(/^.*[\\/]/, ''),
     version: sym.version,
     generation: sym.generation,
-    arrays: result.arrays.map((a) => ({ name: a.name, role: a.role, shape: a.shape === null ? null : [...a.shape] })),
+    arrays: result.arrays.map((a) => ({
+      name: a.name,
+      role: a.role,
+      shape: a.shape === null ? null : [...a.shape],
+    })),
   };
   if (result.labels.length > 0) mxnet.labels = result.labels;
   if (result.unsupported.length > 0) mxnet.unsupported = result.unsupported.map((u) => ({ ...u }));

@@ -56,6 +56,11 @@ export interface MxSymbol {
   readonly version: number | null;
   /** `legacy` for the 0.8 layout (`param` + `attr`), `nnvm` for 0.9 and later. */
   readonly generation: 'legacy' | 'nnvm';
+  /**
+   * Names for the heads, when the file keeps them: nnport's MXNet writer stores the canonical
+   * output names as the graph attribute `nnport_output_names` (`["list_str", [...]]`).
+   */
+  readonly outputNames?: readonly string[];
 }
 
 function fail(detail: string, path: string, file: string): never {
@@ -84,7 +89,12 @@ function entryOf(v: unknown, path: string, file: string, count: number): MxEntry
     fail('an input must be [node, output] or [node, output, version]', path, file);
   }
   const [node, output] = v.map((x) => (typeof x === 'bigint' ? Number(x) : x)) as unknown[];
-  if (!Number.isSafeInteger(node) || (node as number) < 0 || !Number.isSafeInteger(output) || (output as number) < 0) {
+  if (
+    !Number.isSafeInteger(node) ||
+    (node as number) < 0 ||
+    !Number.isSafeInteger(output) ||
+    (output as number) < 0
+  ) {
     fail('node and output indices must be non-negative integers', path, file);
   }
   if ((node as number) >= count) {
@@ -113,7 +123,8 @@ export function parseSymbol(bytes: Uint8Array, file: string): MxSymbol {
     }
     throw e;
   }
-  if (!isJsonObject(root) || !Array.isArray(root.nodes)) fail('not an MXNet symbol: no "nodes" array', '$', file);
+  if (!isJsonObject(root) || !Array.isArray(root.nodes))
+    fail('not an MXNet symbol: no "nodes" array', '$', file);
   const raw = root.nodes as readonly unknown[];
   const legacy = raw.some((n) => isJsonObject(n) && 'param' in n);
   const parsed: MxNode[] = raw.map((n, i) => parseNode(n, i, raw.length, legacy, file));
@@ -127,10 +138,18 @@ export function parseSymbol(bytes: Uint8Array, file: string): MxSymbol {
     names.set(n.name, i);
   });
   const headsRaw = root.heads;
-  if (!Array.isArray(headsRaw) || headsRaw.length === 0) fail('"heads" must list the outputs', '$.heads', file);
+  if (!Array.isArray(headsRaw) || headsRaw.length === 0)
+    fail('"heads" must list the outputs', '$.heads', file);
   const heads = headsRaw.map((h, i) => entryOf(h, `$.heads[${i}]`, file, parsed.length));
   const { nodes, heads: orderedHeads } = topological(parsed, heads, file);
-  return { nodes, heads: orderedHeads, version: versionOf(root.attrs), generation: legacy ? 'legacy' : 'nnvm' };
+  const sym: MxSymbol = {
+    nodes,
+    heads: orderedHeads,
+    version: versionOf(root.attrs),
+    generation: legacy ? 'legacy' : 'nnvm',
+  };
+  const outputNames = outputNamesOf(root.attrs, heads.length);
+  return outputNames === undefined ? sym : { ...sym, outputNames };
 }
 
 function parseNode(v: unknown, i: number, count: number, legacy: boolean, file: string): MxNode {
@@ -141,7 +160,8 @@ function parseNode(v: unknown, i: number, count: number, legacy: boolean, file: 
   const inputsRaw = v.inputs ?? [];
   if (!Array.isArray(inputsRaw)) fail('"inputs" must be an array', `${path}.inputs`, file);
   const inputs = inputsRaw.map((e, k) => entryOf(e, `${path}.inputs[${k}]`, file, count));
-  if (v.op === 'null' && inputs.length > 0) fail('a variable (op "null") cannot have inputs', `${path}.inputs`, file);
+  if (v.op === 'null' && inputs.length > 0)
+    fail('a variable (op "null") cannot have inputs', `${path}.inputs`, file);
   const attrs: Record<string, string> = {};
   const hidden: Record<string, string> = {};
   const put = (k: string, x: string): void => {
@@ -160,13 +180,29 @@ function parseNode(v: unknown, i: number, count: number, legacy: boolean, file: 
   }
   if (Array.isArray(v.subgraphs) && v.subgraphs.length > 0) {
     // _foreach, _while_loop, _cond: their bodies are symbols of their own.
-    throw new NnportError('UNSUPPORTED_OP', `node '${v.name}' (${v.op}): control-flow subgraphs are not supported`, {
-      file,
-      format: MXNET_FORMAT,
-      at: { path: `${path}.subgraphs` },
-    });
+    throw new NnportError(
+      'UNSUPPORTED_OP',
+      `node '${v.name}' (${v.op}): control-flow subgraphs are not supported`,
+      {
+        file,
+        format: MXNET_FORMAT,
+        at: { path: `${path}.subgraphs` },
+      },
+    );
   }
   return { op: v.op, name: v.name, attrs, hidden, inputs };
+}
+
+function outputNamesOf(attrs: unknown, count: number): string[] | undefined {
+  if (!isJsonObject(attrs)) return undefined;
+  const v = attrs.nnport_output_names;
+  if (!Array.isArray(v) || v[0] !== 'list_str' || !Array.isArray(v[1])) return undefined;
+  const names = v[1] as unknown[];
+  const unique = new Set(names);
+  if (names.length !== count || !names.every((n) => typeof n === 'string' && n !== '') || unique.size !== names.length) {
+    return undefined;
+  }
+  return names as string[];
 }
 
 function versionOf(attrs: unknown): number | null {
@@ -188,7 +224,8 @@ function topological(
   heads: readonly MxEntry[],
   file: string,
 ): { nodes: MxNode[]; heads: MxEntry[] } {
-  if (nodes.every((n, i) => n.inputs.every((e) => e.node < i))) return { nodes: [...nodes], heads: [...heads] };
+  if (nodes.every((n, i) => n.inputs.every((e) => e.node < i)))
+    return { nodes: [...nodes], heads: [...heads] };
   const state = new Uint8Array(nodes.length); // 0 new, 1 on the stack, 2 done
   const order: number[] = [];
   for (let start = 0; start < nodes.length; start++) {
@@ -233,7 +270,10 @@ function topological(
 export function parseTuple(text: string, what: string): (number | null)[] | null {
   const t = text.trim();
   if (t === 'None') return null;
-  const body = t.replace(/^[([]/, '').replace(/[)\]]$/, '').trim();
+  const body = t
+    .replace(/^[([]/, '')
+    .replace(/[)\]]$/, '')
+    .trim();
   if (body === '') return [];
   return body
     .split(',')
@@ -242,7 +282,8 @@ export function parseTuple(text: string, what: string): (number | null)[] | null
     .map((s) => {
       if (s === 'None') return null;
       const m = /^(-?\d+)[Ll]?$/.exec(s);
-      if (m === null) throw new NnportError('INVALID_STRUCTURE', `${what}: '${text}' is not a tuple of integers`);
+      if (m === null)
+        throw new NnportError('INVALID_STRUCTURE', `${what}: '${text}' is not a tuple of integers`);
       return Number(m[1]);
     });
 }

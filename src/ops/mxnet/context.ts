@@ -8,10 +8,10 @@ import { NnportError } from '../../core/errors.js';
 import type { AttributeValue, GraphNode, ValueInfo } from '../../core/graph.js';
 import type { JsonValue } from '../../core/model.js';
 import { type Tensor, tensorFromArray } from '../../core/tensor.js';
-import { tensorFromNumbers } from './constants.js';
 import { type MxNode, parseBool, parseTuple } from '../../formats/mxnet/symbol.js';
 import type { ShapeState } from '../infer.js';
 import type { Dim } from '../types.js';
+import { tensorFromNumbers } from './constants.js';
 
 /** How a node input is used: data flowing through the graph, a learned parameter, or an aux state. */
 export type InputRole = 'data' | 'arg' | 'aux';
@@ -44,11 +44,16 @@ export interface BuilderServices {
 }
 
 /** A canonical attribute from a plain value. */
-export function attr(v: number | string | readonly number[] | readonly string[], float = false): AttributeValue {
+export function attr(
+  v: number | string | readonly number[] | readonly string[],
+  float = false,
+): AttributeValue {
   if (typeof v === 'string') return { type: 'string', value: v };
   if (typeof v === 'number') return float ? { type: 'float', value: v } : { type: 'int', value: v };
   if (v.length > 0 && typeof v[0] === 'string') return { type: 'strings', value: v as readonly string[] };
-  return float ? { type: 'floats', value: v as readonly number[] } : { type: 'ints', value: v as readonly number[] };
+  return float
+    ? { type: 'floats', value: v as readonly number[] }
+    : { type: 'ints', value: v as readonly number[] };
 }
 
 /** The context of one MXNet node's translation. */
@@ -65,7 +70,10 @@ export class OpContext {
   }
 
   /** An error about this node (INVALID_STRUCTURE unless said otherwise). */
-  error(detail: string, code: 'INVALID_STRUCTURE' | 'UNSUPPORTED_OP' | 'USAGE' = 'INVALID_STRUCTURE'): NnportError {
+  error(
+    detail: string,
+    code: 'INVALID_STRUCTURE' | 'UNSUPPORTED_OP' | 'USAGE' = 'INVALID_STRUCTURE',
+  ): NnportError {
     return new NnportError(code, `${this.node.op} '${this.node.name}': ${detail}`, {
       file: this.#b.file,
       format: 'mxnet',
@@ -80,7 +88,8 @@ export class OpContext {
 
   /** Input `i` as data (a variable there becomes a graph input). */
   data(i: number): string {
-    if (i >= this.node.inputs.length) throw this.error(`needs at least ${i + 1} inputs, has ${this.node.inputs.length}`);
+    if (i >= this.node.inputs.length)
+      throw this.error(`needs at least ${i + 1} inputs, has ${this.node.inputs.length}`);
     return this.#b.input(this.node, i, 'data');
   }
 
@@ -89,7 +98,8 @@ export class OpContext {
    * input of that shape otherwise). Unknown dims (null) are taken from the array or `__shape__`.
    */
   param(i: number, shape: readonly Dim[] | undefined, role: 'arg' | 'aux' = 'arg'): string {
-    if (i >= this.node.inputs.length) throw this.error(`needs at least ${i + 1} inputs, has ${this.node.inputs.length}`);
+    if (i >= this.node.inputs.length)
+      throw this.error(`needs at least ${i + 1} inputs, has ${this.node.inputs.length}`);
     return this.#b.input(this.node, i, role, shape);
   }
 
@@ -146,7 +156,12 @@ export class OpContext {
   /** An int64 initializer (shapes, axes, split sizes). */
   int64(suffix: string, values: readonly number[]): string {
     const name = this.tmp(suffix);
-    const t = tensorFromArray(name, 'int64', [values.length], BigInt64Array.from(values.map((v) => BigInt(v))));
+    const t = tensorFromArray(
+      name,
+      'int64',
+      [values.length],
+      BigInt64Array.from(values.map((v) => BigInt(v))),
+    );
     this.#b.addTensor({ ...t, meta: { mxnet: { role: 'constant' } } }, values);
     return name;
   }
@@ -208,7 +223,10 @@ export class OpContext {
   needShape(value: string, why: string): number[] {
     const s = this.staticShape(value);
     if (s === undefined) {
-      throw this.error(`${why} needs the shape of '${value}'; give the graph input shapes with --input NAME=D1,D2,...`, 'USAGE');
+      throw this.error(
+        `${why} needs the shape of '${value}'; give the graph input shapes with --input NAME=D1,D2,...`,
+        'USAGE',
+      );
     }
     return s;
   }
@@ -246,7 +264,8 @@ export class OpContext {
     if (s === undefined || s.trim() === 'None') return fallback;
     const t = s.trim().toLowerCase();
     const v = t === 'inf' ? Infinity : t === '-inf' ? -Infinity : t === 'nan' ? NaN : Number(t);
-    if (t === '' || (Number.isNaN(v) && t !== 'nan')) throw this.error(`parameter ${key}='${s}' is not a number`);
+    if (t === '' || (Number.isNaN(v) && t !== 'nan'))
+      throw this.error(`parameter ${key}='${s}' is not a number`);
     return v;
   }
 

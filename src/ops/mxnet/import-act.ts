@@ -4,8 +4,8 @@
  * inputs are not graph inputs (listed in `metadata.mxnet.labels`).
  */
 import { attr, type OpContext } from './context.js';
-import type { Importer } from './import-table.js';
 import { window } from './import-nn.js';
+import type { Importer } from './import-table.js';
 
 /** x·½·(1 + erf(x/√2)): MXNet's gelu (LeakyReLU act_type=gelu), exact, not the tanh approximation. */
 function gelu(ctx: OpContext, x: string): void {
@@ -108,7 +108,10 @@ const pooling: Importer = {
       else if (type === 'lp') ctx.emit('GlobalLpPool', [x], { p: attr(p) });
       else if (type === 'sum') {
         const rank = ctx.rank(x) ?? ctx.tuple('kernel', [1, 1]).length + 2;
-        const axes = ctx.int64('axes', Array.from({ length: rank - 2 }, (_, i) => i + 2));
+        const axes = ctx.int64(
+          'axes',
+          Array.from({ length: rank - 2 }, (_, i) => i + 2),
+        );
         ctx.emit('ReduceSum', [x, axes], { keepdims: attr(1) });
       } else throw ctx.error(`pool_type ${type} is not supported`, 'UNSUPPORTED_OP');
       return;
@@ -117,7 +120,10 @@ const pooling: Importer = {
     if (kernel.length === 0) throw ctx.error('needs the parameter kernel');
     const { stride, pad } = window(ctx, kernel.length, { stride: 'stride', pad: 'pad' });
     const convention = ctx.str('pooling_convention', 'valid');
-    const common: Record<string, ReturnType<typeof attr>> = { kernel_shape: attr(kernel), strides: attr(stride) };
+    const common: Record<string, ReturnType<typeof attr>> = {
+      kernel_shape: attr(kernel),
+      strides: attr(stride),
+    };
     if (convention === 'same') common.auto_pad = attr('SAME_UPPER');
     else {
       if (convention !== 'valid' && convention !== 'full') {
@@ -127,15 +133,29 @@ const pooling: Importer = {
       common.ceil_mode = attr(convention === 'full' ? 1 : 0);
     }
     // count_include_pad: MXNet's default (None) counts the padding, as True does.
-    const include = ctx.has('count_include_pad') && ctx.str('count_include_pad', 'None') !== 'None'
-      ? ctx.bool('count_include_pad', true)
-      : true;
+    const include =
+      ctx.has('count_include_pad') && ctx.str('count_include_pad', 'None') !== 'None'
+        ? ctx.bool('count_include_pad', true)
+        : true;
     if (type === 'max') ctx.emit('MaxPool', [x], common);
-    else if (type === 'avg') ctx.emit('AveragePool', [x], { ...common, count_include_pad: attr(include ? 1 : 0) });
+    else if (type === 'avg')
+      ctx.emit('AveragePool', [x], { ...common, count_include_pad: attr(include ? 1 : 0) });
     else if (type === 'lp') ctx.emit('LpPool', [x], { ...common, p: attr(p) });
     else if (type === 'sum') {
-      const avg = ctx.emit('AveragePool', [x], { ...common, count_include_pad: attr(1) }, ctx.tmp('avg'))[0] as string;
-      ctx.emit('Mul', [avg, ctx.scalar('window', kernel.reduce((a, b) => a * b, 1), ctx.dtype(x))]);
+      const avg = ctx.emit(
+        'AveragePool',
+        [x],
+        { ...common, count_include_pad: attr(1) },
+        ctx.tmp('avg'),
+      )[0] as string;
+      ctx.emit('Mul', [
+        avg,
+        ctx.scalar(
+          'window',
+          kernel.reduce((a, b) => a * b, 1),
+          ctx.dtype(x),
+        ),
+      ]);
     } else throw ctx.error(`pool_type ${type} is not supported`, 'UNSUPPORTED_OP');
   },
 };
@@ -159,7 +179,8 @@ function softmaxLike(op: 'Softmax' | 'LogSoftmax'): Importer {
       let x = ctx.data(0);
       if (ctx.bool('use_length', false)) throw ctx.error('use_length is not supported', 'UNSUPPORTED_OP');
       const t = ctx.float('temperature', 1);
-      if (t !== 1) x = ctx.emit('Div', [x, ctx.scalar('temperature', t, ctx.dtype(x))], {}, ctx.tmp('div'))[0] as string;
+      if (t !== 1)
+        x = ctx.emit('Div', [x, ctx.scalar('temperature', t, ctx.dtype(x))], {}, ctx.tmp('div'))[0] as string;
       ctx.emit(op, [x], { axis: attr(ctx.int('axis', -1)) });
     },
   };
@@ -191,7 +212,10 @@ const dropout: Importer = {
   outputs: () => 1,
   run(ctx) {
     if (ctx.str('mode', 'training') === 'always') {
-      ctx.note({ change: 'dropout', detail: "mode='always' drops at inference in MXNet; the converted graph does not" });
+      ctx.note({
+        change: 'dropout',
+        detail: "mode='always' drops at inference in MXNet; the converted graph does not",
+      });
     }
     ctx.emit('Dropout', [ctx.data(0)]);
   },

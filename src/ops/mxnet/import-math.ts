@@ -90,7 +90,15 @@ const clip: Importer = {
 function dtypeParam(ctx: OpContext, key: string, fallback: DType): DType {
   const s = ctx.str(key, fallback);
   const known: Record<string, DType> = {
-    float16: 'float16', float32: 'float32', float64: 'float64', uint8: 'uint8', int8: 'int8', int32: 'int32', int64: 'int64', bool: 'bool', bfloat16: 'bfloat16',
+    float16: 'float16',
+    float32: 'float32',
+    float64: 'float64',
+    uint8: 'uint8',
+    int8: 'int8',
+    int32: 'int32',
+    int64: 'int64',
+    bool: 'bool',
+    bfloat16: 'bfloat16',
   };
   const d = known[s];
   if (d === undefined) throw ctx.error(`dtype ${s} is not supported`, 'UNSUPPORTED_OP');
@@ -143,7 +151,9 @@ function filled(value: number | undefined): Importer {
         return;
       }
       const shape = ctx.int64('shape', dims);
-      ctx.emit('ConstantOfShape', [shape], { value: { type: 'tensor', value: ctx.scalar('value', v, dt, [1]) } });
+      ctx.emit('ConstantOfShape', [shape], {
+        value: { type: 'tensor', value: ctx.scalar('value', v, dt, [1]) },
+      });
     },
   };
 }
@@ -184,8 +194,14 @@ function reduce(op: string): Importer {
         axes = Array.from({ length: rank }, (_, i) => i).filter((i) => !skip.has(i));
       }
       // Opset 17: ReduceSum takes axes as an input (since 13); the others as an attribute (until 18).
-      if (op === 'ReduceSum') ctx.emit(op, axes === undefined ? [x] : [x, ctx.int64('axes', axes)], { keepdims: attr(keep) });
-      else ctx.emit(op, [x], axes === undefined ? { keepdims: attr(keep) } : { axes: attr(axes), keepdims: attr(keep) });
+      if (op === 'ReduceSum')
+        ctx.emit(op, axes === undefined ? [x] : [x, ctx.int64('axes', axes)], { keepdims: attr(keep) });
+      else
+        ctx.emit(
+          op,
+          [x],
+          axes === undefined ? { keepdims: attr(keep) } : { axes: attr(axes), keepdims: attr(keep) },
+        );
     },
   };
 }
@@ -201,7 +217,12 @@ const divSqrtDim: Importer = {
       return;
     }
     const shape = ctx.emit('Shape', [x], {}, ctx.tmp('shape'))[0] as string;
-    const last = ctx.emit('Gather', [shape, ctx.int64('last', [-1])], { axis: attr(0) }, ctx.tmp('dim'))[0] as string;
+    const last = ctx.emit(
+      'Gather',
+      [shape, ctx.int64('last', [-1])],
+      { axis: attr(0) },
+      ctx.tmp('dim'),
+    )[0] as string;
     const f = ctx.emit('Cast', [last], { to: castTo(ctx, dt) }, ctx.tmp('dim_f'))[0] as string;
     const r = ctx.emit('Sqrt', [f], {}, ctx.tmp('sqrt'))[0] as string;
     ctx.emit('Div', [x, r]);
@@ -254,15 +275,41 @@ const SCALAR: readonly [string, string, boolean][] = [
 ];
 
 const UNARY: Record<string, string> = {
-  sqrt: 'Sqrt', exp: 'Exp', log: 'Log', abs: 'Abs', negative: 'Neg', reciprocal: 'Reciprocal', sin: 'Sin', cos: 'Cos', tan: 'Tan',
-  floor: 'Floor', ceil: 'Ceil', sign: 'Sign', erf: 'Erf', identity: 'Identity', _copy: 'Identity', BlockGrad: 'Identity',
-  stop_gradient: 'Identity', MakeLoss: 'Identity', make_loss: 'Identity', arcsin: 'Asin', arccos: 'Acos', arctan: 'Atan',
-  sinh: 'Sinh', cosh: 'Cosh', arcsinh: 'Asinh', arccosh: 'Acosh', arctanh: 'Atanh', logical_not: 'Not',
+  sqrt: 'Sqrt',
+  exp: 'Exp',
+  log: 'Log',
+  abs: 'Abs',
+  negative: 'Neg',
+  reciprocal: 'Reciprocal',
+  sin: 'Sin',
+  cos: 'Cos',
+  tan: 'Tan',
+  floor: 'Floor',
+  ceil: 'Ceil',
+  sign: 'Sign',
+  erf: 'Erf',
+  identity: 'Identity',
+  _copy: 'Identity',
+  BlockGrad: 'Identity',
+  stop_gradient: 'Identity',
+  MakeLoss: 'Identity',
+  make_loss: 'Identity',
+  arcsin: 'Asin',
+  arccos: 'Acos',
+  arctan: 'Atan',
+  sinh: 'Sinh',
+  cosh: 'Cosh',
+  arcsinh: 'Asinh',
+  arccosh: 'Acosh',
+  arctanh: 'Atanh',
+  logical_not: 'Not',
 };
 
 /** Arithmetic importers by MXNet op name. */
 export const MATH_IMPORTERS: readonly (readonly [string, Importer])[] = [
-  ...Object.entries(BINARY).flatMap(([op, names]) => names.split(' ').map((n) => [n, elementwise(op)] as const)),
+  ...Object.entries(BINARY).flatMap(([op, names]) =>
+    names.split(' ').map((n) => [n, elementwise(op)] as const),
+  ),
   ...SCALAR.map(([name, op, rev]) => [name, scalarOp(op, rev)] as const),
   ...Object.entries(UNARY).map(([name, op]) => [name, unary(op)] as const),
   ['rsqrt', rsqrt],

@@ -3,9 +3,10 @@
  * InstanceNorm, LayerNorm, Embedding, UpSampling. Parameter semantics and defaults from MXNet 1.x's
  * operator docs (src/operator/nn/*-inl.h parameter structs); no code was copied.
  */
+
+import type { Dim } from '../types.js';
 import { attr, type OpContext } from './context.js';
 import type { Importer } from './import-table.js';
-import type { Dim } from '../types.js';
 
 function product(dims: readonly Dim[]): Dim {
   let p = 1;
@@ -58,7 +59,10 @@ const fullyConnected: Importer = {
     const w = ctx.param(1, [hidden, k]);
     const b = noBias ? undefined : ctx.param(2, [hidden]);
     if (flatten) {
-      const x2 = s !== undefined && s.length === 2 ? x : (ctx.emit('Flatten', [x], { axis: attr(1) }, ctx.tmp('flatten'))[0] as string);
+      const x2 =
+        s !== undefined && s.length === 2
+          ? x
+          : (ctx.emit('Flatten', [x], { axis: attr(1) }, ctx.tmp('flatten'))[0] as string);
       ctx.emit('Gemm', b === undefined ? [x2, w] : [x2, w, b], { transB: attr(1) });
       return;
     }
@@ -157,7 +161,10 @@ const batchNorm: Importer = {
       const channels = ctx.info(gamma)?.shape?.[0] ?? c;
       if (typeof channels !== 'number') throw ctx.error('fix_gamma needs the channel count', 'USAGE');
       scale = ctx.scalar('gamma_fixed', 1, ctx.dtype(gamma), [channels]);
-      ctx.note({ change: 'fix_gamma', detail: `gamma '${gamma}' ignored (fix_gamma=True); scale is '${scale}', all ones` });
+      ctx.note({
+        change: 'fix_gamma',
+        detail: `gamma '${gamma}' ignored (fix_gamma=True); scale is '${scale}', all ones`,
+      });
     }
     ctx.emit('BatchNormalization', [x, scale, beta, mean, variance], {
       epsilon: attr(eps, true),
@@ -210,7 +217,8 @@ const upSampling: Importer = {
     const args = ctx.int('num_args', 1);
     const x = ctx.data(0);
     if (type === 'nearest') {
-      if (args !== 1) throw ctx.error('nearest UpSampling of several inputs is not supported', 'UNSUPPORTED_OP');
+      if (args !== 1)
+        throw ctx.error('nearest UpSampling of several inputs is not supported', 'UNSUPPORTED_OP');
       const rank = ctx.rank(x) ?? 4;
       const scales = ctx.floats('scales', [1, 1, ...Array<number>(rank - 2).fill(scale)]);
       ctx.emit('Resize', [x, '', scales], {

@@ -26,7 +26,13 @@ const MODES: Record<string, Mode> = {
 };
 
 /** The flat vector's length for input size `input`. */
-export function rnnParamCount(gates: number, hidden: number, layers: number, dirs: number, input: number): number {
+export function rnnParamCount(
+  gates: number,
+  hidden: number,
+  layers: number,
+  dirs: number,
+  input: number,
+): number {
   const gh = gates * hidden;
   let n = 0;
   for (let l = 0; l < layers; l++) n += dirs * gh * ((l === 0 ? input : dirs * hidden) + hidden + 2);
@@ -34,7 +40,13 @@ export function rnnParamCount(gates: number, hidden: number, layers: number, dir
 }
 
 /** The input size a flat vector of `count` elements implies, or undefined. */
-function inputSizeFor(count: number, gates: number, hidden: number, layers: number, dirs: number): number | undefined {
+function inputSizeFor(
+  count: number,
+  gates: number,
+  hidden: number,
+  layers: number,
+  dirs: number,
+): number | undefined {
   const rest = count - rnnParamCount(gates, hidden, layers, dirs, 0);
   const per = dirs * gates * hidden;
   return rest > 0 && rest % per === 0 ? rest / per : undefined;
@@ -48,12 +60,15 @@ const rnn: Importer = {
   },
   run(ctx) {
     const mode = MODES[ctx.str('mode', '')];
-    if (mode === undefined) throw ctx.error(`mode ${ctx.str('mode', '(none)')} is not supported`, 'UNSUPPORTED_OP');
-    if (ctx.int('projection_size', 0) > 0) throw ctx.error('projection_size is not supported', 'UNSUPPORTED_OP');
+    if (mode === undefined)
+      throw ctx.error(`mode ${ctx.str('mode', '(none)')} is not supported`, 'UNSUPPORTED_OP');
+    if (ctx.int('projection_size', 0) > 0)
+      throw ctx.error('projection_size is not supported', 'UNSUPPORTED_OP');
     if (ctx.has('lstm_state_clip_min') && ctx.str('lstm_state_clip_min', 'None') !== 'None') {
       throw ctx.error('lstm_state_clip is not supported', 'UNSUPPORTED_OP');
     }
-    if (ctx.bool('use_sequence_length', false)) throw ctx.error('use_sequence_length is not supported', 'UNSUPPORTED_OP');
+    if (ctx.bool('use_sequence_length', false))
+      throw ctx.error('use_sequence_length is not supported', 'UNSUPPORTED_OP');
     const hidden = ctx.int('state_size', 0);
     if (hidden <= 0) throw ctx.error('needs the parameter state_size');
     const layers = ctx.int('num_layers', 1);
@@ -65,7 +80,8 @@ const rnn: Importer = {
     if (input === undefined && typeof flatShape?.[0] === 'number') {
       input = inputSizeFor(flatShape[0], mode.gates, hidden, layers, dirs);
     }
-    if (input === undefined) throw ctx.error('needs the input size: give --input with the data shape', 'USAGE');
+    if (input === undefined)
+      throw ctx.error('needs the input size: give --input with the data shape', 'USAGE');
     const flat = ctx.param(1, [rnnParamCount(mode.gates, hidden, layers, dirs, input)]);
     const initial = stateInputs(ctx, mode, layers, dirs);
     const unpack = new Unpacker(ctx, flat, mode, hidden);
@@ -107,18 +123,42 @@ const rnn: Importer = {
       const h0 = initial.h === undefined ? '' : initial.slice(initial.h, l, 'h');
       const inputs = [seq, w, r, bias, '', h0];
       if (mode.op === 'LSTM') inputs.push(initial.c === undefined ? '' : initial.slice(initial.c, l, 'c'));
-      const outs = [ctx.tmp(`l${l}_Y`), ctx.tmp(`l${l}_Y_h`), ...(mode.op === 'LSTM' ? [ctx.tmp(`l${l}_Y_c`)] : [])];
+      const outs = [
+        ctx.tmp(`l${l}_Y`),
+        ctx.tmp(`l${l}_Y_h`),
+        ...(mode.op === 'LSTM' ? [ctx.tmp(`l${l}_Y_c`)] : []),
+      ];
       ctx.emit(mode.op, inputs, attrs, outs);
       hs.push(outs[1] as string);
       if (mode.op === 'LSTM') cs.push(outs[2] as string);
       // Y [T, D, N, H] → [T, N, D·H], MXNet's output layout and the next layer's input.
-      const t = ctx.emit('Transpose', [outs[0] as string], { perm: attr([0, 2, 1, 3]) }, ctx.tmp(`l${l}_Y_t`))[0] as string;
-      seq = ctx.emit('Reshape', [t, ctx.int64(`l${l}_shape`, [0, 0, -1])], {}, l === layers - 1 ? ctx.out(0) : ctx.tmp(`l${l}_out`))[0] as string;
+      const t = ctx.emit(
+        'Transpose',
+        [outs[0] as string],
+        { perm: attr([0, 2, 1, 3]) },
+        ctx.tmp(`l${l}_Y_t`),
+      )[0] as string;
+      seq = ctx.emit(
+        'Reshape',
+        [t, ctx.int64(`l${l}_shape`, [0, 0, -1])],
+        {},
+        l === layers - 1 ? ctx.out(0) : ctx.tmp(`l${l}_out`),
+      )[0] as string;
     }
     if (stateOut) {
-      ctx.emit(hs.length === 1 ? 'Identity' : 'Concat', hs, hs.length === 1 ? {} : { axis: attr(0) }, ctx.out(1));
+      ctx.emit(
+        hs.length === 1 ? 'Identity' : 'Concat',
+        hs,
+        hs.length === 1 ? {} : { axis: attr(0) },
+        ctx.out(1),
+      );
       if (mode.op === 'LSTM' && ctx.outputCount > 2) {
-        ctx.emit(cs.length === 1 ? 'Identity' : 'Concat', cs, cs.length === 1 ? {} : { axis: attr(0) }, ctx.out(2));
+        ctx.emit(
+          cs.length === 1 ? 'Identity' : 'Concat',
+          cs,
+          cs.length === 1 ? {} : { axis: attr(0) },
+          ctx.out(2),
+        );
       }
     }
   },
@@ -141,7 +181,12 @@ function stateInputs(ctx: OpContext, mode: Mode, layers: number, dirs: number) {
       if (layers === 1) return state;
       return ctx.emit(
         'Slice',
-        [state, ctx.int64(`${which}${l}_start`, [l * dirs]), ctx.int64(`${which}${l}_end`, [(l + 1) * dirs]), ctx.int64(`${which}${l}_axes`, [0])],
+        [
+          state,
+          ctx.int64(`${which}${l}_start`, [l * dirs]),
+          ctx.int64(`${which}${l}_end`, [(l + 1) * dirs]),
+          ctx.int64(`${which}${l}_axes`, [0]),
+        ],
         {},
         ctx.tmp(`l${l}_${which}0`),
       )[0] as string;
@@ -167,13 +212,28 @@ class Unpacker {
   #cut(offset: number, count: number, name: string): string {
     const c = this.#ctx;
     const ends = [offset + count];
-    return c.emit('Slice', [this.#flat, c.int64(`${name}_start`, [offset]), c.int64(`${name}_end`, ends), c.int64(`${name}_axes`, [0])], {}, c.tmp(`${name}_flat`))[0] as string;
+    return c.emit(
+      'Slice',
+      [
+        this.#flat,
+        c.int64(`${name}_start`, [offset]),
+        c.int64(`${name}_end`, ends),
+        c.int64(`${name}_axes`, [0]),
+      ],
+      {},
+      c.tmp(`${name}_flat`),
+    )[0] as string;
   }
 
   /** Gate blocks [G, rest] reordered along axis 0. */
   #reorder(v: string, rest: number, name: string): string {
     const c = this.#ctx;
-    const g = c.emit('Reshape', [v, c.int64(`${name}_gates`, [this.#mode.gates, rest])], {}, c.tmp(`${name}_gates`))[0] as string;
+    const g = c.emit(
+      'Reshape',
+      [v, c.int64(`${name}_gates`, [this.#mode.gates, rest])],
+      {},
+      c.tmp(`${name}_gates`),
+    )[0] as string;
     if (this.#mode.gates === 1) return g;
     this.#order ??= c.int64('gate_order', this.#mode.order);
     return c.emit('Gather', [g, this.#order], { axis: attr(0) }, c.tmp(`${name}_onnx`))[0] as string;

@@ -29,7 +29,11 @@ const reshape: Importer = {
       if (typeof r === 'string') throw ctx.error(`shape ${ctx.str('shape', '')} on [${s.join(', ')}]: ${r}`);
       out = r;
     } else if (!reverse && onnxCompatible(codes)) out = codes;
-    else throw ctx.error(`the codes in shape=${ctx.str('shape', '')} need the input shape; give --input NAME=D1,D2,...`, 'USAGE');
+    else
+      throw ctx.error(
+        `the codes in shape=${ctx.str('shape', '')} need the input shape; give --input NAME=D1,D2,...`,
+        'USAGE',
+      );
     ctx.emit('Reshape', [x, ctx.int64('shape', out)]);
   },
 };
@@ -69,8 +73,9 @@ const stack: Importer = {
   run(ctx) {
     const axis = ctx.int('axis', 0);
     const axes = ctx.int64('axes', [axis]);
-    const inputs = Array.from({ length: ctx.inputCount }, (_, i) =>
-      ctx.emit('Unsqueeze', [ctx.data(i), axes], {}, ctx.tmp(`unsqueeze${i}`))[0] as string,
+    const inputs = Array.from(
+      { length: ctx.inputCount },
+      (_, i) => ctx.emit('Unsqueeze', [ctx.data(i), axes], {}, ctx.tmp(`unsqueeze${i}`))[0] as string,
     );
     ctx.emit('Concat', inputs, { axis: attr(axis) });
   },
@@ -88,7 +93,9 @@ const sliceChannel: Importer = {
     ctx.emit('Split', [x], { axis: attr(axis) }, outs);
     if (squeezeAxis) {
       const axes = ctx.int64('axes', [axis]);
-      outs.forEach((o, k) => ctx.emit('Squeeze', [o, axes], {}, ctx.out(k)));
+      outs.forEach((o, k) => {
+        ctx.emit('Squeeze', [o, axes], {}, ctx.out(k));
+      });
     }
   },
 };
@@ -98,7 +105,12 @@ const sliceAxis: Importer = {
     const axis = ctx.int('axis', 0);
     const begin = ctx.int('begin', 0);
     const end = ctx.str('end', 'None').trim() === 'None' ? INT64_MAX : ctx.int('end', INT64_MAX);
-    ctx.emit('Slice', [ctx.data(0), ctx.int64('starts', [begin]), ctx.int64('ends', [end]), ctx.int64('axes', [axis])]);
+    ctx.emit('Slice', [
+      ctx.data(0),
+      ctx.int64('starts', [begin]),
+      ctx.int64('ends', [end]),
+      ctx.int64('axes', [axis]),
+    ]);
   },
 };
 
@@ -149,8 +161,21 @@ const sliceLike: Importer = {
       axes = Array.from({ length: rank }, (_, i) => i);
     }
     const shape = ctx.emit('Shape', [like], {}, ctx.tmp('shape'))[0] as string;
-    const ends = ctx.emit('Gather', [shape, ctx.int64('axes_like', axes)], { axis: attr(0) }, ctx.tmp('ends'))[0] as string;
-    ctx.emit('Slice', [x, ctx.int64('starts', axes.map(() => 0)), ends, ctx.int64('axes', axes)]);
+    const ends = ctx.emit(
+      'Gather',
+      [shape, ctx.int64('axes_like', axes)],
+      { axis: attr(0) },
+      ctx.tmp('ends'),
+    )[0] as string;
+    ctx.emit('Slice', [
+      x,
+      ctx.int64(
+        'starts',
+        axes.map(() => 0),
+      ),
+      ends,
+      ctx.int64('axes', axes),
+    ]);
   },
 };
 
@@ -168,7 +193,12 @@ const crop: Importer = {
       oy = Math.floor(((s[2] as number) - h) / 2);
       ox = Math.floor(((s[3] as number) - w) / 2);
     }
-    ctx.emit('Slice', [x, ctx.int64('starts', [oy, ox]), ctx.int64('ends', [oy + h, ox + w]), ctx.int64('axes', [2, 3])]);
+    ctx.emit('Slice', [
+      x,
+      ctx.int64('starts', [oy, ox]),
+      ctx.int64('ends', [oy + h, ox + w]),
+      ctx.int64('axes', [2, 3]),
+    ]);
   },
 };
 
@@ -177,7 +207,8 @@ const pad: Importer = {
     const x = ctx.data(0);
     const widths = ctx.tuple('pad_width', []);
     const mode = ctx.str('mode', 'constant');
-    if (!['constant', 'edge', 'reflect'].includes(mode)) throw ctx.error(`mode ${mode} is not supported`, 'UNSUPPORTED_OP');
+    if (!['constant', 'edge', 'reflect'].includes(mode))
+      throw ctx.error(`mode ${mode} is not supported`, 'UNSUPPORTED_OP');
     const before = widths.filter((_, i) => i % 2 === 0);
     const after = widths.filter((_, i) => i % 2 === 1);
     const inputs = [x, ctx.int64('pads', [...before, ...after])];
@@ -210,7 +241,13 @@ const broadcastTo: Importer = {
 };
 
 /** Swaps the last two axes when `flag` (batch_dot / dot transposes). */
-function maybeTranspose(ctx: OpContext, v: string, flag: boolean, fallbackRank: number, which: string): string {
+function maybeTranspose(
+  ctx: OpContext,
+  v: string,
+  flag: boolean,
+  fallbackRank: number,
+  which: string,
+): string {
   if (!flag) return v;
   const rank = ctx.rank(v) ?? fallbackRank;
   const perm = Array.from({ length: rank }, (_, i) => i);
@@ -231,7 +268,10 @@ const dot: Importer = {
     const ra = ctx.rank(ctx.data(0));
     const rb = ctx.rank(ctx.data(1));
     if ((rb !== undefined && rb > 2) || ((ra ?? 2) > 2 && ctx.bool('transpose_a', false))) {
-      throw ctx.error('dot of tensors above rank 2 (beyond an N-d × 2-d product) is not supported', 'UNSUPPORTED_OP');
+      throw ctx.error(
+        'dot of tensors above rank 2 (beyond an N-d × 2-d product) is not supported',
+        'UNSUPPORTED_OP',
+      );
     }
     const a = maybeTranspose(ctx, ctx.data(0), ctx.bool('transpose_a', false), 2, 'a');
     const b = maybeTranspose(ctx, ctx.data(1), ctx.bool('transpose_b', false), 2, 'b');
@@ -252,13 +292,21 @@ const sequenceMask: Importer = {
     const s = ctx.needShape(x, 'SequenceMask');
     const steps = s[axis] as number;
     const dt = ctx.dtype(x);
-    const positions = ctx.tensorOf('positions', 'float32', axis === 0 ? [steps, 1] : [1, steps], Array.from({ length: steps }, (_, i) => i));
+    const positions = ctx.tensorOf(
+      'positions',
+      'float32',
+      axis === 0 ? [steps, 1] : [1, steps],
+      Array.from({ length: steps }, (_, i) => i),
+    );
     const len = ctx.emit('Cast', [ctx.data(1)], { to: attr(1) }, ctx.tmp('length'))[0] as string;
     const lenShape = ctx.int64('length_shape', axis === 0 ? [1, -1] : [-1, 1]);
     const lenB = ctx.emit('Reshape', [len, lenShape], {}, ctx.tmp('length_b'))[0] as string;
     let mask = ctx.emit('Less', [positions, lenB], {}, ctx.tmp('mask'))[0] as string;
     if (s.length > 2) {
-      const extra = ctx.int64('mask_axes', Array.from({ length: s.length - 2 }, (_, i) => i + 2));
+      const extra = ctx.int64(
+        'mask_axes',
+        Array.from({ length: s.length - 2 }, (_, i) => i + 2),
+      );
       mask = ctx.emit('Unsqueeze', [mask, extra], {}, ctx.tmp('mask_nd'))[0] as string;
     }
     ctx.emit('Where', [mask, x, ctx.scalar('value', ctx.float('value', 0), dt)]);

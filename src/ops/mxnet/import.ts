@@ -58,7 +58,19 @@ export interface ImportResult {
 
 /** mshadow type flags of `__dtype__`. */
 const DTYPE_FLAGS: readonly DType[] = [
-  'float32', 'float64', 'float16', 'uint8', 'int32', 'int8', 'int64', 'bool', 'int16', 'uint16', 'uint32', 'uint64', 'bfloat16',
+  'float32',
+  'float64',
+  'float16',
+  'uint8',
+  'int32',
+  'int8',
+  'int64',
+  'bool',
+  'int16',
+  'uint16',
+  'uint32',
+  'uint64',
+  'bfloat16',
 ];
 
 class Builder implements BuilderServices {
@@ -138,18 +150,26 @@ class Builder implements BuilderServices {
       const v = this.values.get(`${entry.node}:${entry.output}`);
       const why = this.deferred.get(entry.node);
       if (v === undefined && why !== undefined) {
-        throw new NnportError('USAGE', `${node.op} '${node.name}': input ${i} comes from ${src.op} '${src.name}', whose value cannot be made: ${why}`, {
-          file: this.file,
-          format: 'mxnet',
-          at: { node: node.name },
-        });
+        throw new NnportError(
+          'USAGE',
+          `${node.op} '${node.name}': input ${i} comes from ${src.op} '${src.name}', whose value cannot be made: ${why}`,
+          {
+            file: this.file,
+            format: 'mxnet',
+            at: { node: node.name },
+          },
+        );
       }
       if (v === undefined) {
-        throw new NnportError('INVALID_STRUCTURE', `${node.op} '${node.name}': input ${i} refers to output ${entry.output} of '${src.name}', which ${src.op} does not have`, {
-          file: this.file,
-          format: 'mxnet',
-          at: { node: node.name },
-        });
+        throw new NnportError(
+          'INVALID_STRUCTURE',
+          `${node.op} '${node.name}': input ${i} refers to output ${entry.output} of '${src.name}', which ${src.op} does not have`,
+          {
+            file: this.file,
+            format: 'mxnet',
+            at: { node: node.name },
+          },
+        );
       }
       return v;
     }
@@ -176,7 +196,13 @@ class Builder implements BuilderServices {
     const tensor = this.#options.params.get(src.name);
     const hiddenShape = shapeAttr(src);
     if (role !== 'data') {
-      const merged = merge(merge(shape, hiddenShape, src.name, node, this.file), tensor?.shape, src.name, node, this.file);
+      const merged = merge(
+        merge(shape, hiddenShape, src.name, node, this.file),
+        tensor?.shape,
+        src.name,
+        node,
+        this.file,
+      );
       this.arrays.set(src.name, { name: src.name, role, shape: merged ?? null });
     }
     if (tensor !== undefined) {
@@ -189,7 +215,10 @@ class Builder implements BuilderServices {
     let dims: readonly Dim[] | undefined;
     if (role === 'data') dims = given ?? hiddenShape;
     else dims = merge(merge(given, shape, src.name, node, this.file), hiddenShape, src.name, node, this.file);
-    const v: { name: string; dtype: DType; shape?: readonly Dim[] } = { name: src.name, dtype: dtypeAttr(src) };
+    const v: { name: string; dtype: DType; shape?: readonly Dim[] } = {
+      name: src.name,
+      dtype: dtypeAttr(src),
+    };
     if (dims !== undefined) v.shape = dims;
     this.inputs.push(v);
     this.shapes.declare(v);
@@ -214,7 +243,11 @@ class Builder implements BuilderServices {
   /** A variable used directly as a graph output. */
   variableValue(index: number): string {
     const src = this.#sym.nodes[index] as MxNode;
-    return this.input({ op: '_head', name: src.name, attrs: {}, hidden: {}, inputs: [{ node: index, output: 0 }] }, 0, 'data');
+    return this.input(
+      { op: '_head', name: src.name, attrs: {}, hidden: {}, inputs: [{ node: index, output: 0 }] },
+      0,
+      'data',
+    );
   }
 }
 
@@ -244,13 +277,21 @@ function merge(
 ): readonly Dim[] | undefined {
   if (a === undefined) return b;
   if (b === undefined) return a;
-  const text = (s: readonly Dim[]): string => `[${s.map((d) => (typeof d === 'number' ? d : '?')).join(', ')}]`;
-  if (a.length !== b.length || a.some((d, i) => typeof d === 'number' && typeof b[i] === 'number' && d !== b[i])) {
-    throw new NnportError('INVALID_STRUCTURE', `array '${name}' has shape ${text(b)} where ${node.op} '${node.name}' needs ${text(a)}`, {
-      file,
-      format: 'mxnet',
-      at: { node: node.name },
-    });
+  const text = (s: readonly Dim[]): string =>
+    `[${s.map((d) => (typeof d === 'number' ? d : '?')).join(', ')}]`;
+  if (
+    a.length !== b.length ||
+    a.some((d, i) => typeof d === 'number' && typeof b[i] === 'number' && d !== b[i])
+  ) {
+    throw new NnportError(
+      'INVALID_STRUCTURE',
+      `array '${name}' has shape ${text(b)} where ${node.op} '${node.name}' needs ${text(a)}`,
+      {
+        file,
+        format: 'mxnet',
+        at: { node: node.name },
+      },
+    );
   }
   return a.map((d, i) => (typeof d === 'number' ? d : (b[i] ?? null)));
 }
@@ -269,7 +310,9 @@ function referencedOutputs(sym: MxSymbol): number[] {
 /** Small integer parameters, which shape inference may need as constants (a Reshape's shape input). */
 async function constantValues(tensors: readonly Tensor[]): Promise<Map<string, ArrayLike<number | bigint>>> {
   const out = new Map<string, ArrayLike<number | bigint>>();
-  for (const t of tensors) if ((t.dtype === 'int64' || t.dtype === 'int32') && t.shape.length <= 1 && t.data.byteLength <= 64) out.set(t.name, await readTensor(t));
+  for (const t of tensors)
+    if ((t.dtype === 'int64' || t.dtype === 'int32') && t.shape.length <= 1 && t.data.byteLength <= 64)
+      out.set(t.name, await readTensor(t));
   return out;
 }
 
@@ -280,7 +323,11 @@ export async function importSymbol(sym: MxSymbol, options: ImportOptions): Promi
   } catch (e) {
     // Shape inference errors name the node but not the file.
     if (e instanceof NnportError && e.file === undefined) {
-      throw new NnportError(e.code, e.detail, { file: options.file, format: 'mxnet', ...(e.at ? { at: e.at } : {}) });
+      throw new NnportError(e.code, e.detail, {
+        file: options.file,
+        format: 'mxnet',
+        ...(e.at ? { at: e.at } : {}),
+      });
     }
     throw e;
   }
@@ -290,6 +337,12 @@ async function translate(sym: MxSymbol, options: ImportOptions): Promise<ImportR
   const constants = await constantValues([...options.params.values()]);
   const b = new Builder(sym, options, constants);
   const refs = referencedOutputs(sym);
+  // Heads named by the file (nnport's writer keeps the canonical output names).
+  const headNames = new Map<string, string>();
+  sym.heads.forEach((h, i) => {
+    const n = sym.outputNames?.[i];
+    if (n !== undefined && (sym.nodes[h.node] as MxNode).op !== 'null') headNames.set(`${h.node}:${h.output}`, n);
+  });
   const unsupported: { name: string; op: string }[] = [];
   const labels: string[] = [];
   sym.nodes.forEach((node, index) => {
@@ -297,7 +350,9 @@ async function translate(sym: MxSymbol, options: ImportOptions): Promise<ImportR
     const importer = IMPORTERS.get(node.op);
     const count = Math.max(refs[index] as number, importer?.outputs?.(node) ?? 1);
     const single = count === 1;
-    const outputs = Array.from({ length: count }, (_, k) => b.unique(single ? node.name : `${node.name}_output${k}`));
+    const outputs = Array.from({ length: count }, (_, k) =>
+      b.unique(single ? node.name : `${node.name}_output${k}`),
+    );
     const ctx = new OpContext(node, b, outputs);
     if (importer === undefined) {
       unsupported.push({ name: node.name, op: node.op });
@@ -317,11 +372,15 @@ async function translate(sym: MxSymbol, options: ImportOptions): Promise<ImportR
     const src = sym.nodes[h.node] as MxNode;
     const name = src.op === 'null' ? b.variableValue(h.node) : b.values.get(`${h.node}:${h.output}`);
     if (name === undefined) {
-      throw new NnportError('INVALID_STRUCTURE', `a head refers to output ${h.output} of '${src.name}', which ${src.op} does not have`, {
-        file: options.file,
-        format: 'mxnet',
-        at: { path: '$.heads' },
-      });
+      throw new NnportError(
+        'INVALID_STRUCTURE',
+        `a head refers to output ${h.output} of '${src.name}', which ${src.op} does not have`,
+        {
+          file: options.file,
+          format: 'mxnet',
+          at: { path: '$.heads' },
+        },
+      );
     }
     return b.shapes.known.get(name) ?? { name };
   });

@@ -6,7 +6,11 @@
  */
 
 /** The output shape of Reshape `codes` on `input`, or a message saying why it is invalid. */
-export function mxnetReshape(input: readonly number[], codes: readonly number[], reverse: boolean): number[] | string {
+export function mxnetReshape(
+  input: readonly number[],
+  codes: readonly number[],
+  reverse: boolean,
+): number[] | string {
   const src = reverse ? [...input].reverse() : [...input];
   const spec = reverse ? [...codes].reverse() : [...codes];
   const out: number[] = [];
@@ -35,11 +39,13 @@ export function mxnetReshape(input: readonly number[], codes: readonly number[],
       const d = src[i++];
       const a = spec[k + 1];
       const b = spec[k + 2];
-      if (d === undefined || a === undefined || b === undefined) return `code -4 at position ${k} needs a dimension and two codes`;
+      if (d === undefined || a === undefined || b === undefined)
+        return `code -4 at position ${k} needs a dimension and two codes`;
       if (a === -1 && b === -1) return 'code -4 with two -1';
       const x = a === -1 ? d / b : a;
       const y = b === -1 ? d / a : b;
-      if (!Number.isInteger(x) || !Number.isInteger(y) || x * y !== d) return `code -4 cannot split ${d} into ${a} × ${b}`;
+      if (!Number.isInteger(x) || !Number.isInteger(y) || x * y !== d)
+        return `code -4 cannot split ${d} into ${a} × ${b}`;
       out.push(x, y);
       k += 2;
     } else return `unknown code ${c}`;
@@ -47,10 +53,12 @@ export function mxnetReshape(input: readonly number[], codes: readonly number[],
   const total = input.reduce((p, d) => p * d, 1);
   if (infer >= 0) {
     const rest = out.reduce((p, d, j) => (j === infer ? p : p * d), 1);
-    if (rest === 0 || total % rest !== 0) return `cannot infer -1: ${total} elements into [${out.join(', ')}]`;
+    if (rest === 0 || total % rest !== 0)
+      return `cannot infer -1: ${total} elements into [${out.join(', ')}]`;
     out[infer] = total / rest;
   }
-  if (out.reduce((p, d) => p * d, 1) !== total) return `[${input.join(', ')}] cannot become [${out.join(', ')}]`;
+  if (out.reduce((p, d) => p * d, 1) !== total)
+    return `[${input.join(', ')}] cannot become [${out.join(', ')}]`;
   return reverse ? out.reverse() : out;
 }
 

@@ -1,0 +1,141 @@
+/**
+ * Parameters the MXNet exporter derives from the model's tensors when an MXNet op wants a weight in
+ * another layout than ONNX stores it: FullyConnected takes `[num_hidden, in]` where MatMul holds
+ * `[in, out]`, LeakyReLU's prelu takes a 1-D gamma, LayerNorm needs a beta. Derived data are
+ * computed on first read, so nothing is materialized unless the parameters are written.
+ */
+import { byteLengthOf, DTYPES, type DType } from '../../core/dtype.js';
+import { NnportError } from '../../core/errors.js';
+import {
+  DerivedData,
+  elementCount,
+  readTensorBytes,
+  type Tensor,
+  tensorFromArray,
+} from '../../core/tensor.js';
+
+/** The tensor with another name and shape over the same bytes (same element count). */
+export function reshapedTensor(t: Tensor, name: string, shape: readonly number[]): Tensor {
+  return { name, dtype: t.dtype, shape, data: t.data };
+}
+
+/** Bytes per element, refusing sub-byte types (MXNet has none of them anyway). */
+function elementBytes(t: Tensor): number {
+  const bits = DTYPES[t.dtype].bits;
+  if (bits % 8 !== 0) {
+    throw new NnportError(
+      'UNREPRESENTABLE',
+      `tensor '${t.name}' is ${t.dtype}, which MXNet has no type for`,
+      {
+        format: 'mxnet',
+        at: { tensor: t.name },
+      },
+    );
+  }
+  return bits / 8;
+}
+
+/** The transpose of a 2-D tensor `[r, c]` as `[c, r]`, computed when read. */
+export function transposedTensor(t: Tensor, name: string): Tensor {
+  const [rows, cols] = t.shape as [number, number];
+  const size = elementBytes(t);
+  const data = new DerivedData(t.data.byteLength, async () => {
+    const src = await readTensorBytes(t);
+    const out = new Uint8Array(src.byteLength);
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        const from = (r * cols + c) * size;
+        out.set(src.subarray(from, from + size), (c * rows + r) * size);
+      }
+    }
+    return out;
+  });
+  return { name, dtype: t.dtype, shape: [cols, rows], data };
+}
+
+/** `t` (one element) repeated `n` times as a 1-D tensor. */
+export function tiledTensor(t: Tensor, name: string, n: number): Tensor {
+  const size = elementBytes(t);
+  const data = new DerivedData(size * n, async () => {
+    const one = await readTensorBytes(t);
+    const out = new Uint8Array(size * n);
+    for (let i = 0; i < n; i++) out.set(one.subarray(0, size), i * size);
+    return out;
+  });
+  return { name, dtype: t.dtype, shape: [n], data };
+}
+
+/** A tensor of zeros (every MXNet dtype's zero is all-zero bytes). */
+export function zerosTensor(name: string, dtype: DType, shape: readonly number[]): Tensor {
+  const length = byteLengthOf(dtype, elementCount(shape));
+  return { name, dtype, shape, data: new DerivedData(length, () => Promise.resolve(new Uint8Array(length))) };
+}
+
+/** A tensor holding `values` (folded constants) as `dtype`; undefined for a dtype it cannot hold. */
+export function tensorOfValues(
+  name: string,
+  dtype: DType,
+  shape: readonly number[],
+  values: readonly number[],
+): Tensor | undefined {
+  switch (dtype) {
+    case 'float32':
+      return tensorFromArray(name, dtype, shape, Float32Array.from(values));
+    case 'float64':
+      return tensorFromArray(name, dtype, shape, Float64Array.from(values));
+    case 'int32':
+      return tensorFromArray(name, dtype, shape, Int32Array.from(values));
+    case 'int64':
+      return tensorFromArray(
+        name,
+        dtype,
+        shape,
+        BigInt64Array.from(values, (v) => BigInt(v)),
+      );
+    case 'int8':
+      return tensorFromArray(name, dtype, shape, Int8Array.from(values));
+    case 'uint8':
+    case 'bool':
+      return tensorFromArray(name, dtype, shape, Uint8Array.from(values));
+    default:
+      return undefined;
+  }
+}
+
+/** Reads a small tensor's values as numbers (for attributes), or undefined for a dtype without plain numbers. */
+export async function numbersOf(t: Tensor): Promise<number[] | undefined> {
+  const bytes = await readTensorBytes(t);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = elementCount(t.shape);
+  const out: number[] = new Array(n);
+  const get = ((): ((i: number) => number) | undefined => {
+    switch (t.dtype) {
+      case 'float32':
+        return (i) => view.getFloat32(i * 4, true);
+      case 'float64':
+        return (i) => view.getFloat64(i * 8, true);
+      case 'int8':
+        return (i) => view.getInt8(i);
+      case 'uint8':
+      case 'bool':
+        return (i) => view.getUint8(i);
+      case 'int16':
+        return (i) => view.getInt16(i * 2, true);
+      case 'uint16':
+        return (i) => view.getUint16(i * 2, true);
+      case 'int32':
+        return (i) => view.getInt32(i * 4, true);
+      case 'uint32':
+        return (i) => view.getUint32(i * 4, true);
+      case 'int64':
+        return (i) => Number(view.getBigInt64(i * 8, true));
+      case 'uint64':
+        return (i) => Number(view.getBigUint64(i * 8, true));
+      default:
+        return undefined;
+    }
+  })();
+  if (get === undefined) return undefined;
+  for (let i = 0; i < n; i++) out[i] = get(i);
+  return out;
+}
