@@ -351,7 +351,7 @@ async function translate(sym: MxSymbol, options: ImportOptions): Promise<ImportR
     const count = Math.max(refs[index] as number, importer?.outputs?.(node) ?? 1);
     const single = count === 1;
     const outputs = Array.from({ length: count }, (_, k) =>
-      b.unique(single ? node.name : `${node.name}_output${k}`),
+      b.unique(headNames.get(`${index}:${k}`) ?? (single ? node.name : `${node.name}_output${k}`)),
     );
     const ctx = new OpContext(node, b, outputs);
     if (importer === undefined) {
