@@ -2,7 +2,9 @@
  * `nnport inspect MODEL`: what is in a model — its format, metadata, graph size and a table of
  * tensors (name, dtype, shape, parameters, bytes) with totals; `--stats` adds per-tensor statistics.
  */
+import { resolveElement } from '../../analysis/elements/names.js';
 import { type TensorStats, tensorStats } from '../../analysis/stats.js';
+import { NnportError } from '../../core/errors.js';
 import type { Graph, ValueInfo } from '../../core/graph.js';
 import type { JsonValue, Model } from '../../core/model.js';
 import { elementCount, readTensor } from '../../core/tensor.js';
@@ -10,11 +12,13 @@ import { openModel } from '../../node.js';
 import { MAX_FOLDED_ELEMENTS } from '../../ops/fold.js';
 import { inferShapes, isExecutableOp, opsetOf } from '../../ops/index.js';
 import { parse, positionals } from '../args.js';
-import { matchInputArgs, parseDims } from '../inputs.js';
+import { matchInputArgs, parseDims, readerOptions } from '../inputs.js';
 import { groupDigits, humanBytes, plural, printJson, table } from '../output.js';
+import { ELEMENT_HELP, printElement } from './inspect-element.js';
 
 /** Help text. */
 export const INSPECT_HELP = `usage: nnport inspect MODEL [--json] [--stats] [--shapes] [--input NAME=D1,D2,...] [--from FORMAT]
+       nnport inspect MODEL --element E [--json] [--input NAME=D1,D2,...] [--from FORMAT]
 
 Shows a model's format, metadata, graph size and every tensor: name, dtype, shape,
 parameter count and bytes, with totals. Reads only headers unless --stats is given.
@@ -28,6 +32,10 @@ options:
                    a graph input's shape where the file does not say (repeatable; implies
                    --shapes); a dim is a size, a symbolic name, or -1 or ? for unknown;
                    NAME= may be left out for a graph with one input
+${ELEMENT_HELP}
+  --arrays PATH|none
+                   MXNet: the .params file to use instead of the one found beside the
+                   symbol (the Wolfram Language's ArrayPath); none = the graph alone
   --json           one JSON document on stdout, for scripts
   --from FORMAT    read as FORMAT instead of detecting it
 
@@ -35,6 +43,7 @@ examples:
   nnport inspect model.safetensors
   nnport inspect weights.npz --stats
   nnport inspect model.onnx --shapes --input data=1,3,224,224
+  nnport inspect net-symbol.json --element NodeGraphPlot > net.svg
   nnport inspect model.json --json | jq '.totals'`;
 
 /**
@@ -133,19 +142,32 @@ export async function inspect(argv: string[]): Promise<number> {
     shapes: { type: 'boolean' },
     from: { type: 'string' },
     input: { type: 'string', multiple: true },
+    element: { type: 'string' },
+    arrays: { type: 'string' },
   });
   const [path] = positionals(
     pos,
     1,
     1,
-    'nnport inspect MODEL [--json] [--stats] [--shapes] [--input NAME=D1,D2,...]',
+    'nnport inspect MODEL [--json] [--stats] [--shapes] [--input NAME=D1,D2,...] [--element E]',
   ) as [string];
-  const model = await openModel(path, values.from === undefined ? {} : { from: values.from });
+  const element = values.element === undefined ? undefined : resolveElement(values.element);
+  if (element !== undefined && (values.stats || values.shapes)) {
+    throw new NnportError(
+      'USAGE',
+      '--element shows one element; it does not combine with --stats or --shapes',
+    );
+  }
+  const model = await openModel(path, {
+    ...(values.from === undefined ? {} : { from: values.from }),
+    reader: await readerOptions({ input: values.input, arrays: values.arrays }),
+  });
   // --input NAME=D1,D2: the shape replaces the declared one; the declared dtype is kept.
   const given: ValueInfo[] = matchInputArgs(model, values.input ?? []).map(({ input, arg }) => ({
     ...input,
     shape: parseDims(arg),
   }));
+  if (element !== undefined) return printElement(path, model, element, given, values.json === true);
   const rows = [];
   let params = 0;
   let bytes = 0;
