@@ -13,6 +13,7 @@ const PEERS = [
   ['sklearn', 'python3-sklearn'],
   ['joblib', 'python3-joblib'],
   ['onnx', 'python3-onnx'],
+  ['h5py', 'python3-h5py'],
 ];
 for (const [module, pkg] of PEERS) {
   try {
