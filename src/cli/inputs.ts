@@ -133,7 +133,10 @@ export async function readerOptions(values: {
   for (const text of values.input ?? []) {
     const arg = splitInputArg(text);
     if (arg.name === undefined || !/^\s*\d+(\s*,\s*\d+)*\s*$/.test(arg.value)) continue;
-    shapes.set(arg.name, arg.value.split(',').map((d) => Number(d.trim())));
+    shapes.set(
+      arg.name,
+      arg.value.split(',').map((d) => Number(d.trim())),
+    );
   }
   const out: { inputShapes?: ReadonlyMap<string, readonly number[]>; arrays?: ReadInput | 'none' } = {};
   if (shapes.size > 0) out.inputShapes = shapes;

@@ -22,7 +22,7 @@ import {
 import type { AttrSpec, InferFn, OpSchema } from './types.js';
 
 /** Numpy broadcasting of all inputs, dtype of input 0 (opset ≥ 7 binary ops; Pow keeps X's type). */
-const broadcastAll: InferFn = (ctx) => [
+export const broadcastAll: InferFn = (ctx) => [
   info(
     ctx.inputs[0]?.dtype,
     broadcast(
@@ -36,7 +36,7 @@ const broadcastAll: InferFn = (ctx) => [
  * Limited broadcast of opsets 1 and 6: with `broadcast=1` B is broadcast onto A (the result has
  * A's shape); without it both shapes must be equal.
  */
-const legacyBinary: InferFn = (ctx) => {
+export const legacyBinary: InferFn = (ctx) => {
   const a = shapeOf(ctx, 0);
   const b = shapeOf(ctx, 1);
   if (intAttr(ctx, 'broadcast') !== 1 && a !== undefined && b !== undefined) {
@@ -53,7 +53,8 @@ const LEGACY_BINARY_1: AttrSpec[] = [
   attr('broadcast', 'int', 0),
   attr('consumed_inputs', 'ints'),
 ];
-const LEGACY_BINARY_6: AttrSpec[] = [attr('axis', 'int'), attr('broadcast', 'int', 0)];
+/** The attributes of the opset-6 binary ops (Add-6 …; also Pow-1 and the comparisons' version 1). */
+export const LEGACY_BINARY_6: AttrSpec[] = [attr('axis', 'int'), attr('broadcast', 'int', 0)];
 const CONSUMED: AttrSpec[] = [attr('consumed_inputs', 'ints')];
 
 function binary(op: string): OpSchema[] {
@@ -65,7 +66,13 @@ function binary(op: string): OpSchema[] {
 }
 
 /** A unary op whose version 1 had `consumed_inputs` (Changelog Relu-1 etc.). */
-function unary(op: string, later: number[], slot = 'X', out = 'Y', extra: AttrSpec[] = []): OpSchema[] {
+export function unary(
+  op: string,
+  later: number[],
+  slot = 'X',
+  out = 'Y',
+  extra: AttrSpec[] = [],
+): OpSchema[] {
   return [
     ...versions(op, [1], {
       inputs: slot,

@@ -113,7 +113,7 @@ const convTransposeInfer: InferFn = (ctx) => {
 };
 
 /** MaxPool / AveragePool: [N, C, out...]; MaxPool's Indices (int64) has Y's shape. */
-const poolInfer: InferFn = (ctx) => {
+export const poolInfer: InferFn = (ctx) => {
   const x = spatialInput(ctx);
   const dtype = ctx.inputs[0]?.dtype;
   let y: Dim[] | undefined;
@@ -131,7 +131,7 @@ const poolInfer: InferFn = (ctx) => {
 };
 
 /** GlobalAveragePool / GlobalMaxPool: every spatial dim becomes 1. */
-const globalPoolInfer: InferFn = (ctx) => {
+export const globalPoolInfer: InferFn = (ctx) => {
   const x = spatialInput(ctx);
   return [
     info(
@@ -252,7 +252,8 @@ const CONV_ATTRS: AttrSpec[] = [
   attr('pads', 'ints'),
   attr('strides', 'ints'),
 ];
-const POOL_BASE: AttrSpec[] = [
+/** The attributes every pool version has (MaxPool-1, AveragePool-1, LpPool-2). */
+export const POOL_BASE: AttrSpec[] = [
   attr('auto_pad', 'string', 'NOTSET'),
   req('kernel_shape', 'ints'),
   attr('pads', 'ints'),

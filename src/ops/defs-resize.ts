@@ -151,7 +151,7 @@ const upsampleInfer: InferFn = (ctx) => {
  * ReduceSum / ReduceMean: the reduced axes become 1 (keepdims) or vanish. No axes means all
  * axes, or none with `noop_with_empty_axes` (ReduceSum-13, ReduceMean-18).
  */
-const reduceInfer: InferFn = (ctx) => {
+export const reduceInfer: InferFn = (ctx) => {
   const x = shapeOf(ctx, 0);
   const dtype = ctx.inputs[0]?.dtype;
   const keep = (intAttr(ctx, 'keepdims') ?? 1) === 1;

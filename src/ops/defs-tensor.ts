@@ -18,6 +18,7 @@ import {
   shapeOf,
   versions,
 } from './shape-math.js';
+import { reshapeToDims } from './shape-vectors.js';
 import type { Dim, InferContext, InferFn, OpSchema } from './types.js';
 
 /**
@@ -67,6 +68,8 @@ const reshapeInfer: InferFn = (ctx) => {
   const zero = intAttr(ctx, 'allowzero') === 1;
   const target = ctx.node.inputs.length > 1 ? ctx.value(1) : intsAttr(ctx, 'shape');
   if (target !== undefined) return [info(dtype, reshapeTo(ctx, x, target, zero))];
+  const sym = ctx.node.inputs.length > 1 ? ctx.dims?.(1) : undefined;
+  if (sym !== undefined) return [info(dtype, reshapeToDims(ctx, x, sym, zero))];
   const s = shapeOf(ctx, 1);
   const n = s?.[0];
   return [info(dtype, s?.length === 1 && typeof n === 'number' ? new Array<Dim>(n).fill(null) : undefined)];
@@ -301,9 +304,20 @@ const unsqueezeInfer: InferFn = (ctx) => {
 /** Expand: numpy broadcasting of the input and the `shape` input's value (Operators.md Expand). */
 const expandInfer: InferFn = (ctx) => {
   const dtype = ctx.inputs[0]?.dtype;
-  const target = ctx.value(1);
-  if (target !== undefined) return [info(dtype, broadcast(ctx, [shapeOf(ctx, 0), target]))];
-  return [info(dtype, undefined)];
+  const target = ctx.value(1) ?? ctx.dims?.(1);
+  const x = shapeOf(ctx, 0);
+  if (target !== undefined) return [info(dtype, broadcast(ctx, [x, target]))];
+  // Only the target's length is known: the rank is, and X's dims above 1 (the target can only
+  // repeat them or hold 1 there), as onnx's inference does.
+  const k = shapeOf(ctx, 1)?.[0];
+  if (x === undefined || typeof k !== 'number') return [info(dtype, undefined)];
+  const rank = Math.max(k, x.length);
+  const out: Dim[] = [];
+  for (let i = 0; i < rank; i++) {
+    const d = x[i - (rank - x.length)];
+    out.push(typeof d === 'number' && d > 1 ? d : null);
+  }
+  return [info(dtype, out)];
 };
 
 /** Shape: 1-D int64 of length end − start (Shape-15 `start`/`end`, clamped to [0, r]). */
@@ -356,6 +370,8 @@ const constantOfShapeInfer: InferFn = (ctx) => {
     if (dims.some((d) => d < 0)) fail(ctx, `negative dimension in [${dims.join(', ')}]`);
     return [info(dtype, dims)];
   }
+  const sym = ctx.dims?.(0);
+  if (sym !== undefined) return [info(dtype, sym)];
   const s = shapeOf(ctx, 0);
   const n = s?.[0];
   return [info(dtype, s?.length === 1 && typeof n === 'number' ? new Array<Dim>(n).fill(null) : undefined)];

@@ -2,9 +2,11 @@
  * Constant folding of small integer vectors, so that shapes computed inside a graph reach the ops
  * that need them as constants: exporters write `Shape → Gather → Unsqueeze → Concat → Reshape`
  * for a reshape that keeps the batch dim (torch.onnx does), and Reshape's output is only known
- * if that chain is evaluated. Only the ops such chains use are folded, and only small values.
+ * if that chain is evaluated. Only the ops such chains use are folded (with the Max/Min/Where/Equal
+ * clamps and ReduceProd element counts importers add), and only small values.
  */
 import type { GraphNode } from '../core/graph.js';
+import { rangeLength } from './defs-math.js';
 import { shapeRange } from './defs-tensor.js';
 import type { InferContext, TensorInfo } from './types.js';
 
@@ -30,6 +32,26 @@ function zip(
 function intAttr(node: GraphNode, name: string, fallback: number): number {
   const a = node.attributes[name];
   return a?.type === 'int' ? Number(a.value) : fallback;
+}
+
+/**
+ * ReduceProd / ReduceSum of a 1-D vector over its only axis (the element count of a Shape, say);
+ * `undefined` for other axes or ranks. With no axes: all, or none under noop_with_empty_axes.
+ */
+function foldReduce(
+  ctx: InferContext,
+  a: readonly number[] | undefined,
+  prod: boolean,
+): readonly number[] | undefined {
+  const { node } = ctx;
+  if (a === undefined || ctx.inputs[0]?.shape?.length !== 1) return undefined;
+  const byInput = node.inputs.length > 1 && node.inputs[1] !== '';
+  const attrAxes = node.attributes.axes;
+  const axes = byInput ? ctx.value(1) : attrAxes?.type === 'ints' ? attrAxes.value.map(Number) : [];
+  if (axes === undefined) return undefined;
+  if (axes.length === 0 && intAttr(node, 'noop_with_empty_axes', 0) === 1) return a;
+  if (axes.length > 1 || (axes.length === 1 && axes[0] !== 0 && axes[0] !== -1)) return undefined;
+  return [a.reduce((p, x) => (prod ? p * x : p + x), prod ? 1 : 0)];
 }
 
 /**
@@ -115,6 +137,42 @@ export function foldNode(
         if (b.includes(0)) return undefined;
         return zip(a, b, (x, y) => (isInt ? Math.trunc(x / y) : x / y));
       }
+      case 'Range': {
+        const [start, limit, delta] = [v(0)?.[0], v(1)?.[0], v(2)?.[0]];
+        if (start === undefined || limit === undefined || delta === undefined || delta === 0)
+          return undefined;
+        const n = rangeLength(start, limit, delta, outputs[0]?.dtype);
+        if (n > MAX_FOLDED_ELEMENTS) return undefined;
+        return Array.from({ length: n }, (_, i) => start + i * delta);
+      }
+      case 'Max':
+      case 'Min': {
+        const parts = node.inputs.map((_, i) => v(i));
+        const f = node.op === 'Max' ? Math.max : Math.min;
+        let acc = parts[0];
+        for (const p of parts.slice(1)) acc = acc && p && zip(acc, p, (x, y) => f(x, y));
+        return acc;
+      }
+      case 'Neg':
+        return v(0)?.map((x) => -x);
+      case 'Equal': {
+        const a = v(0);
+        const b = v(1);
+        return a && b && zip(a, b, (x, y) => (x === y ? 1 : 0));
+      }
+      case 'Where': {
+        const parts = [v(0), v(1), v(2)];
+        if (parts.some((p) => p === undefined)) return undefined;
+        const [c, x, y] = parts as [number[], number[], number[]];
+        // Each of condition, X and Y is a scalar or of the common length.
+        const n = Math.max(c.length, x.length, y.length);
+        if ([c, x, y].some((p) => p.length !== 1 && p.length !== n)) return undefined;
+        const at = (a: readonly number[], i: number): number => a[a.length === 1 ? 0 : i] as number;
+        return Array.from({ length: n }, (_, i) => (at(c, i) !== 0 ? at(x, i) : at(y, i)));
+      }
+      case 'ReduceProd':
+      case 'ReduceSum':
+        return foldReduce(ctx, v(0), node.op === 'ReduceProd');
       default:
         return undefined;
     }

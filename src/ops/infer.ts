@@ -9,6 +9,7 @@ import { NnportError } from '../core/errors.js';
 import type { Graph, GraphNode, ValueInfo } from '../core/graph.js';
 import { foldNode, MAX_FOLDED_ELEMENTS } from './fold.js';
 import { applyDefaults, opSchema, opsetOf } from './registry.js';
+import { foldDims } from './shape-vectors.js';
 import type { Dim, InferContext, TensorInfo } from './types.js';
 
 /** A typed array (or plain array) of constant values, as a tensor reader gives them. */
@@ -57,6 +58,8 @@ export class ShapeState {
   readonly #constants: ((name: string) => ConstantValues | undefined) | undefined;
   readonly #declared = new Map<string, ValueInfo>();
   readonly #folded = new Map<string, readonly number[] | undefined>();
+  /** Shape vectors with symbolic entries (shape-vectors.ts `foldDims`), by value name. */
+  readonly #dims = new Map<string, readonly Dim[]>();
 
   constructor(
     graph: Pick<Graph, 'opsets' | 'inputs' | 'valueInfo'>,
@@ -67,7 +70,8 @@ export class ShapeState {
     this.#inputShapes = inputShapes;
     this.#constants = constants;
     for (const v of graph.inputs) this.known.set(v.name, inputShapes?.get(v.name) ?? v);
-    for (const [name, v] of inputShapes ?? []) if (!this.known.has(name)) this.known.set(name, { ...v, name });
+    for (const [name, v] of inputShapes ?? [])
+      if (!this.known.has(name)) this.known.set(name, { ...v, name });
     for (const v of graph.valueInfo ?? []) this.#declared.set(v.name, v);
   }
 
@@ -104,11 +108,19 @@ export class ShapeState {
           const n = node.inputs[i];
           return n === undefined || n === '' ? undefined : this.constant(n);
         },
+        dims: (i) => {
+          const n = node.inputs[i];
+          if (n === undefined || n === '') return undefined;
+          return this.constant(n) ?? this.#dims.get(n);
+        },
         tensorInfo: (name) => tensorInfoOf(known.get(name) ?? inputShapes?.get(name)),
       };
       try {
         results = schema.infer(ctx);
         values = foldNode(ctx, results);
+        const dims = values[0] === undefined ? foldDims(ctx) : undefined;
+        const out0 = node.outputs[0];
+        if (dims !== undefined && out0 !== undefined && out0 !== '') this.#dims.set(out0, dims);
       } catch (e) {
         if (e instanceof NnportError) throw e;
         throw new NnportError('INVALID_STRUCTURE', `${node.op}: shape inference failed: ${String(e)}`, {

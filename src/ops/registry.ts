@@ -6,7 +6,10 @@
  */
 import type { AttributeValue, Graph } from '../core/graph.js';
 import { ELEMENTWISE_SCHEMAS } from './defs-elementwise.js';
+import { LOGIC_SCHEMAS } from './defs-logic.js';
+import { MATH_SCHEMAS } from './defs-math.js';
 import { NN_SCHEMAS } from './defs-nn.js';
+import { REDUCE_SCHEMAS } from './defs-reduce.js';
 import { RESIZE_SCHEMAS } from './defs-resize.js';
 import { RNN_SCHEMAS } from './defs-rnn.js';
 import { TENSOR_SCHEMAS } from './defs-tensor.js';
@@ -19,6 +22,9 @@ export const ALL_SCHEMAS: readonly OpSchema[] = [
   ...TENSOR_SCHEMAS,
   ...RESIZE_SCHEMAS,
   ...RNN_SCHEMAS,
+  ...LOGIC_SCHEMAS,
+  ...MATH_SCHEMAS,
+  ...REDUCE_SCHEMAS,
 ];
 
 /** The opset assumed for a graph that records none (formats without opsets): the newest schema applies. */

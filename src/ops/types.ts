@@ -58,6 +58,13 @@ export interface InferContext {
   readonly attrs: Readonly<Record<string, AttributeValue>>;
   /** The values of input `i` when it is a known constant (initializer or folded), flattened; ints as numbers. */
   value(i: number): readonly number[] | undefined;
+  /**
+   * Input `i`'s value as dims when it is a small 1-D vector of sizes computed in the graph, with
+   * symbolic or unknown entries allowed (`Shape` of [N, 3] is [N, 3]; `Gather` and `Concat` of
+   * such vectors keep them); the same numbers as `value(i)` when that is known. Absent on contexts
+   * that do not track it.
+   */
+  dims?(i: number): readonly Dim[] | undefined;
   /** Type of a model tensor named by a tensor attribute (Constant's `value`, ConstantOfShape's `value`). */
   tensorInfo(name: string): TensorInfo | undefined;
 }

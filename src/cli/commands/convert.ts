@@ -267,7 +267,9 @@ async function run(
   }
   if (writer.id === 'onnx' && model.format !== 'onnx') {
     // onnx.checker requires a shape on every graph input; an ONNX source keeps what it had.
-    const shapeless = (model.graph?.inputs ?? []).filter((v) => v.shape === undefined && v.type === undefined);
+    const shapeless = (model.graph?.inputs ?? []).filter(
+      (v) => v.shape === undefined && v.type === undefined,
+    );
     if (shapeless.length > 0) {
       const names = shapeless.map((v) => v.name);
       throw new NnportError(

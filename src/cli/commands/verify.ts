@@ -250,7 +250,10 @@ export async function verify(argv: string[]): Promise<number> {
 
   // --input shapes also reach the readers (MXNet graphs need them to translate); --arrays is A's.
   const shapes = await readerOptions({ input: (values.input as string[] | undefined) ?? [] });
-  const readerA = await readerOptions({ input: (values.input as string[] | undefined) ?? [], arrays: values.arrays });
+  const readerA = await readerOptions({
+    input: (values.input as string[] | undefined) ?? [],
+    arrays: values.arrays,
+  });
   const [a, b] = [await openModel(pa, { reader: readerA }), await openModel(pb, { reader: shapes })];
   if (a.graph === undefined && b.graph === undefined) {
     // Weight-only files: nothing to run, so compare the tensors (same tolerances and exit codes).

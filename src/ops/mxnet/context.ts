@@ -212,6 +212,11 @@ export class OpContext {
     return this.#b.shapes.known.get(value);
   }
 
+  /** Records what is assumed of a value inference cannot know (an untranslated op's output). */
+  assume(v: ValueInfo): void {
+    this.#b.shapes.declare(v);
+  }
+
   /** A value's shape when every dim is a known number, else undefined. */
   staticShape(value: string): number[] | undefined {
     const s = this.info(value)?.shape;

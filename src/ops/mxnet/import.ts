@@ -407,4 +407,7 @@ function keepAsIs(ctx: OpContext, node: MxNode): void {
   for (const [k, v] of Object.entries(node.attrs)) attributes[k] = { type: 'string', value: v };
   const outs = Array.from({ length: ctx.outputCount }, (_, k) => ctx.out(k));
   ctx.emit(node.op, inputs, attributes, outs, 'mxnet');
+  // Nothing is known of an untranslated op's results but MXNet's habit of keeping the dtype.
+  const dtype = inputs[0] === undefined ? 'float32' : ctx.dtype(inputs[0]);
+  for (const o of outs) ctx.assume({ name: o, dtype });
 }
