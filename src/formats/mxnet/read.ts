@@ -49,8 +49,9 @@ export function pairParams(symbolName: string, files: readonly string[]): string
     }
     if (best !== undefined) return best.file;
   }
-  const prefix = mxnet ?? wolfram;
-  const matches = params.filter((f) => f.startsWith(prefix) || f.startsWith(wolfram));
+  // The Wolfram Language's rule, on the whole stem: `net.json` → `net*.params`,
+  // `vgg-symbol.json` → `vgg-symbol*.params` (never `vgg16-0000.params`).
+  const matches = params.filter((f) => f.startsWith(wolfram));
   if (matches.length > 1) {
     throw new NnportError(
       'USAGE',

@@ -173,7 +173,8 @@ class Builder implements BuilderServices {
       }
       return v;
     }
-    return this.#variable(src, `${entry.node}:0`, role, node, shape);
+    // Variables are keyed by name: two variable nodes of one name are one argument in MXNet.
+    return this.#variable(src, `var:${src.name}`, role, node, shape);
   }
 
   /**
@@ -183,7 +184,7 @@ class Builder implements BuilderServices {
   implicit(node: MxNode, name: string, role: InputRole, shape?: readonly Dim[]): string {
     const v: MxNode = { op: 'null', name, attrs: {}, hidden: {}, inputs: [] };
     this.used.add(name);
-    return this.#variable(v, `implicit:${name}`, role, node, shape);
+    return this.#variable(v, `var:${name}`, role, node, shape);
   }
 
   #variable(src: MxNode, key: string, role: InputRole, node: MxNode, shape?: readonly Dim[]): string {
@@ -195,6 +196,10 @@ class Builder implements BuilderServices {
     this.values.set(key, src.name);
     const tensor = this.#options.params.get(src.name);
     const hiddenShape = shapeAttr(src);
+    if (role === 'data' && (tensor !== undefined || isParameterLike(src))) {
+      // A parameter consumed as data (Gluon constants such as SSD anchors): still an array.
+      this.arrays.set(src.name, { name: src.name, role: 'arg', shape: tensor?.shape ?? hiddenShape ?? null });
+    }
     if (role !== 'data') {
       const merged = merge(
         merge(shape, hiddenShape, src.name, node, this.file),
@@ -229,7 +234,7 @@ class Builder implements BuilderServices {
     const entry = node.inputs[i];
     if (entry === undefined) return undefined;
     const src = this.#sym.nodes[entry.node] as MxNode;
-    const value = this.values.get(`${entry.node}:${src.op === 'null' ? 0 : entry.output}`);
+    const value = this.values.get(src.op === 'null' ? `var:${src.name}` : `${entry.node}:${entry.output}`);
     if (value !== undefined) return this.shapes.known.get(value)?.shape;
     if (src.op !== 'null') return undefined;
     return this.#options.params.get(src.name)?.shape ?? shapeAttr(src);
@@ -237,7 +242,8 @@ class Builder implements BuilderServices {
 
   #checkShape(name: string, node: MxNode, shape: readonly Dim[]): void {
     const known = this.shapes.known.get(name)?.shape;
-    merge(known, shape, name, node, this.file);
+    // `shape` is what this node needs, `known` what the array already has (merge's message order).
+    merge(shape, known, name, node, this.file);
   }
 
   /** A variable used directly as a graph output. */
@@ -249,6 +255,15 @@ class Builder implements BuilderServices {
       'data',
     );
   }
+}
+
+/**
+ * Whether a variable carries the hidden keys Gluon gives its parameters (`__init__`, a storage
+ * type) rather than data inputs, which have neither. Not the learning-rate and weight-decay
+ * multipliers: MXNet 0.8 files put `lr_mult` on data variables too.
+ */
+function isParameterLike(v: MxNode): boolean {
+  return ['__init__', '__storage_type__'].some((k) => k in v.hidden);
 }
 
 /** A variable's `__shape__`, 0 (unknown in MXNet 1.x) as null; undefined when absent or empty. */
@@ -296,6 +311,19 @@ function merge(
   return a.map((d, i) => (typeof d === 'number' ? d : (b[i] ?? null)));
 }
 
+/** The nodes the heads depend on; MXNet drops the rest when it loads a symbol. */
+function reachable(sym: MxSymbol): boolean[] {
+  const live = sym.nodes.map(() => false);
+  const stack = sym.heads.map((h) => h.node);
+  while (stack.length > 0) {
+    const i = stack.pop() as number;
+    if (live[i]) continue;
+    live[i] = true;
+    for (const e of (sym.nodes[i] as MxNode).inputs) if (!live[e.node]) stack.push(e.node);
+  }
+  return live;
+}
+
 /** Outputs of each node that something refers to (heads and inputs): the count to reserve. */
 function referencedOutputs(sym: MxSymbol): number[] {
   const count = sym.nodes.map(() => 0);
@@ -341,12 +369,14 @@ async function translate(sym: MxSymbol, options: ImportOptions): Promise<ImportR
   const headNames = new Map<string, string>();
   sym.heads.forEach((h, i) => {
     const n = sym.outputNames?.[i];
-    if (n !== undefined && (sym.nodes[h.node] as MxNode).op !== 'null') headNames.set(`${h.node}:${h.output}`, n);
+    if (n !== undefined && (sym.nodes[h.node] as MxNode).op !== 'null')
+      headNames.set(`${h.node}:${h.output}`, n);
   });
   const unsupported: { name: string; op: string }[] = [];
   const labels: string[] = [];
+  const live = reachable(sym);
   sym.nodes.forEach((node, index) => {
-    if (node.op === 'null') return;
+    if (node.op === 'null' || !live[index]) return;
     const importer = IMPORTERS.get(node.op);
     const count = Math.max(refs[index] as number, importer?.outputs?.(node) ?? 1);
     const single = count === 1;
@@ -368,6 +398,18 @@ async function translate(sym: MxSymbol, options: ImportOptions): Promise<ImportR
       if (b.shapes.known.has(name)) b.values.set(`${index}:${k}`, name);
     });
   });
+  const unknown = [...options.inputShapes.keys()].filter((n) => !b.values.has(`var:${n}`));
+  if (unknown.length > 0) {
+    const inputs = b.inputs.map((v) => v.name).join(', ') || 'none';
+    throw new NnportError(
+      'USAGE',
+      `--input ${unknown.join(', ')}: the graph has no such input (its inputs: ${inputs})`,
+      {
+        file: options.file,
+        format: 'mxnet',
+      },
+    );
+  }
   const outputs: ValueInfo[] = sym.heads.map((h) => {
     const src = sym.nodes[h.node] as MxNode;
     const name = src.op === 'null' ? b.variableValue(h.node) : b.values.get(`${h.node}:${h.output}`);
