@@ -98,7 +98,9 @@ test('symbolic shape vectors reach ConstantOfShape, Expand and Reshape as onnx (
       const s = got[name]?.shape;
       if (w.shape === undefined) continue;
       assert.ok(
-        s !== undefined && s.length === w.shape.length && w.shape.every((d, k) => d === null || String(d).startsWith('unk__') || s[k] === d),
+        s !== undefined &&
+          s.length === w.shape.length &&
+          w.shape.every((d, k) => d === null || String(d).startsWith('unk__') || s[k] === d),
         `${ch.name} ${name}: nnport ${JSON.stringify(s)} vs onnx ${JSON.stringify(w.shape)}`,
       );
     }

@@ -199,7 +199,11 @@ function outputNamesOf(attrs: unknown, count: number): string[] | undefined {
   if (!Array.isArray(v) || v[0] !== 'list_str' || !Array.isArray(v[1])) return undefined;
   const names = v[1] as unknown[];
   const unique = new Set(names);
-  if (names.length !== count || !names.every((n) => typeof n === 'string' && n !== '') || unique.size !== names.length) {
+  if (
+    names.length !== count ||
+    !names.every((n) => typeof n === 'string' && n !== '') ||
+    unique.size !== names.length
+  ) {
     return undefined;
   }
   return names as string[];
