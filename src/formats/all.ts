@@ -15,6 +15,7 @@ import { onnxFormat } from './onnx/index.js';
 import { pickleFormat } from './pickle/index.js';
 import { pytorchFormat } from './pytorch/index.js';
 import { safetensorsFormat } from './safetensors/index.js';
+import { tfjsFormat } from './tfjs/index.js';
 import { txtFormat } from './txt/index.js';
 
 /** All built-in formats. */
@@ -34,6 +35,7 @@ export const ALL_FORMATS: readonly FormatPlugin[] = [
   pickleFormat,
   mxnetParamsFormat,
   mxnetFormat,
+  tfjsFormat,
 ];
 
 /** A registry of all built-in formats. */
