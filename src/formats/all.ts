@@ -7,6 +7,7 @@ import { Registry } from '../core/registry.js';
 import { csvFormat, csvMatrixFormat } from './csv/index.js';
 import { fiatsFormat } from './fiats/index.js';
 import { jsonFormat } from './json/index.js';
+import { kerasFormat } from './keras/index.js';
 import { mxnetFormat, mxnetParamsFormat } from './mxnet/index.js';
 import { nexportJsonFormat, nexportTxtFormat } from './nexport/index.js';
 import { npyFormat } from './npy/index.js';
@@ -35,6 +36,7 @@ export const ALL_FORMATS: readonly FormatPlugin[] = [
   pickleFormat,
   mxnetParamsFormat,
   mxnetFormat,
+  kerasFormat,
   tfjsFormat,
 ];
 

@@ -2,7 +2,7 @@
  * Node file access: a `ByteSource` that reads a file by position (so a file over 2 GB opens without
  * being loaded), and the `ReadInput` whose sibling lookups stay inside the model's folder.
  */
-import { constants, type Stats } from 'node:fs';
+import { closeSync, constants, openSync, readSync, type Stats } from 'node:fs';
 import { type FileHandle, lstat, open, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { NnportError } from '../core/errors.js';
@@ -21,6 +21,7 @@ export class FileSource implements ByteSource {
   readonly size: number;
   readonly #path: string;
   #handle: Promise<FileHandle> | undefined;
+  #fd: number | undefined;
 
   constructor(path: string, size: number, name = path) {
     this.#path = path;
@@ -60,8 +61,32 @@ export class FileSource implements ByteSource {
     return out;
   }
 
-  /** Closes the file handle if one was opened. */
+  /**
+   * Reads like `read`, synchronously: for libraries that cannot await (HDF5 in h5wasm reads the
+   * file in place through it; `SyncByteSource` in src/io/hdf5/file.ts).
+   */
+  readSync(offset: number, length: number): Uint8Array {
+    checkRange(this, offset, length);
+    this.#fd ??= openSync(this.#path, constants.O_RDONLY);
+    const out = new Uint8Array(length);
+    let done = 0;
+    while (done < length) {
+      const n = readSync(this.#fd, out, done, Math.min(MAX_SINGLE_READ, length - done), offset + done);
+      if (n === 0) {
+        throw new NnportError('TRUNCATED', 'file shrank while reading', {
+          file: this.name,
+          at: { byte: offset + done },
+        });
+      }
+      done += n;
+    }
+    return out;
+  }
+
+  /** Closes the file handles if any were opened. */
   async close(): Promise<void> {
+    if (this.#fd !== undefined) closeSync(this.#fd);
+    this.#fd = undefined;
     const h = this.#handle;
     this.#handle = undefined;
     if (h !== undefined) await (await h).close();
