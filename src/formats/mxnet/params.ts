@@ -41,7 +41,7 @@ export type RecordVersion = 'legacy' | 'v1' | 'v2' | 'v3';
  * mshadow type flags (mshadow/base.h `TypeFlag`: kFloat32 = 0 … kBfloat16 = 12) to nnport dtypes.
  * MXNet stores `bool` as one byte per element, as NumPy does.
  */
-const TYPE_FLAGS: readonly DType[] = [
+export const TYPE_FLAGS: readonly DType[] = [
   'float32',
   'float64',
   'float16',

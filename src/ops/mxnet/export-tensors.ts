@@ -6,13 +6,7 @@
  */
 import { byteLengthOf, DTYPES, type DType } from '../../core/dtype.js';
 import { NnportError } from '../../core/errors.js';
-import {
-  DerivedData,
-  elementCount,
-  readTensorBytes,
-  type Tensor,
-  tensorFromArray,
-} from '../../core/tensor.js';
+import { DerivedData, elementCount, readTensorBytes, type Tensor } from '../../core/tensor.js';
 
 /** The tensor with another name and shape over the same bytes (same element count). */
 export function reshapedTensor(t: Tensor, name: string, shape: readonly number[]): Tensor {
@@ -72,35 +66,7 @@ export function zerosTensor(name: string, dtype: DType, shape: readonly number[]
 }
 
 /** A tensor holding `values` (folded constants) as `dtype`; undefined for a dtype it cannot hold. */
-export function tensorOfValues(
-  name: string,
-  dtype: DType,
-  shape: readonly number[],
-  values: readonly number[],
-): Tensor | undefined {
-  switch (dtype) {
-    case 'float32':
-      return tensorFromArray(name, dtype, shape, Float32Array.from(values));
-    case 'float64':
-      return tensorFromArray(name, dtype, shape, Float64Array.from(values));
-    case 'int32':
-      return tensorFromArray(name, dtype, shape, Int32Array.from(values));
-    case 'int64':
-      return tensorFromArray(
-        name,
-        dtype,
-        shape,
-        BigInt64Array.from(values, (v) => BigInt(v)),
-      );
-    case 'int8':
-      return tensorFromArray(name, dtype, shape, Int8Array.from(values));
-    case 'uint8':
-    case 'bool':
-      return tensorFromArray(name, dtype, shape, Uint8Array.from(values));
-    default:
-      return undefined;
-  }
-}
+export { tensorFromNumbers as tensorOfValues } from './constants.js';
 
 /** Reads a small tensor's values as numbers (for attributes), or undefined for a dtype without plain numbers. */
 export async function numbersOf(t: Tensor): Promise<number[] | undefined> {

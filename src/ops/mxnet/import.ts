@@ -15,6 +15,7 @@ import { NnportError } from '../../core/errors.js';
 import type { Graph, GraphNode, ValueInfo } from '../../core/graph.js';
 import type { JsonValue } from '../../core/model.js';
 import { readTensor, type Tensor } from '../../core/tensor.js';
+import { TYPE_FLAGS } from '../../formats/mxnet/params.js';
 import { type MxNode, type MxSymbol, parseTuple } from '../../formats/mxnet/symbol.js';
 import { ShapeState } from '../infer.js';
 import type { Dim } from '../types.js';
@@ -55,23 +56,6 @@ export interface ImportResult {
   /** Label variables of loss heads (SoftmaxOutput …), not graph inputs. */
   readonly labels: string[];
 }
-
-/** mshadow type flags of `__dtype__`. */
-const DTYPE_FLAGS: readonly DType[] = [
-  'float32',
-  'float64',
-  'float16',
-  'uint8',
-  'int32',
-  'int8',
-  'int64',
-  'bool',
-  'int16',
-  'uint16',
-  'uint32',
-  'uint64',
-  'bfloat16',
-];
 
 class Builder implements BuilderServices {
   readonly shapes: ShapeState;
@@ -279,7 +263,7 @@ function dtypeAttr(v: MxNode): DType {
   const s = v.hidden.__dtype__;
   if (s === undefined) return 'float32';
   const flag = Number(s);
-  return DTYPE_FLAGS[flag] ?? 'float32';
+  return TYPE_FLAGS[flag] ?? 'float32';
 }
 
 /** Merges two partial shapes, refusing known dims (or ranks) that disagree. */
