@@ -413,7 +413,8 @@ async function translate(sym: MxSymbol, options: ImportOptions): Promise<ImportR
   const opsets: Record<string, number> = { '': MXNET_IMPORT_OPSET };
   if (unsupported.length > 0) opsets.mxnet = 1;
   const usedParams = b.initializers.filter((n) => options.params.has(n));
-  const unused = [...options.params.keys()].filter((n) => !usedParams.includes(n));
+  const used = new Set(usedParams);
+  const unused = [...options.params.keys()].filter((n) => !used.has(n));
   const tensors = [...usedParams, ...unused].map((n) => options.params.get(n) as Tensor).concat(b.made);
   for (const n of unused) b.note({ tensor: n, change: 'not used by the graph; kept' });
   const graph: Graph = {
