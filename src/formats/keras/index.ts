@@ -6,6 +6,7 @@
 import type { FormatPlugin, Probe } from '../../core/format.js';
 import { findHdf5Signature } from '../../io/hdf5/signature.js';
 import { readKeras } from './read.js';
+import { writeKeras } from './write.js';
 
 /** First members a `.keras` archive starts with (Keras writes metadata.json first). */
 const ARCHIVE_FIRST = /^(metadata\.json|config\.json|model\.weights\.h5)$/;
@@ -34,6 +35,8 @@ export const kerasFormat: FormatPlugin = {
   id: 'keras',
   title: 'Keras (.h5 HDF5, .keras archive)',
   extensions: ['.keras', '.h5', '.hdf5', '.weights.h5'],
+  keeps: { metadata: false, graph: false, metadataKeys: ['keras', 'nnport'] },
   detect: detectKeras,
   read: (input) => readKeras(input),
+  write: (model, target, options) => writeKeras(model, target, options),
 };

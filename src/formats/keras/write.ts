@@ -1,0 +1,134 @@
+/**
+ * The Keras writer (`--to keras`): the legacy HDF5 layout Keras 1/2, tf.keras and Keras 3's
+ * legacy loader read, written through h5wasm (src/io/hdf5/write.ts).
+ *
+ * - A model with `metadata.keras.modelConfig` (read from Keras) becomes a full model file:
+ *   root attributes `keras_version`, `backend`, `model_config` (and `training_config` when the
+ *   source had one), weights under the group `model_weights`, so `keras.models.load_model` reads
+ *   it. The config is written back verbatim; nnport does not check it against the weights.
+ * - Any other model becomes a weights file (`save_weights` layout, for `model.load_weights`):
+ *   root attributes `layer_names`, `backend`, `keras_version`, one group per layer.
+ * Layer groups carry `weight_names` (`dense/kernel:0`), each the path of its dataset inside the
+ * group; names and order are planned in write-layout.ts (PyTorch kernels transposed there).
+ * Changes (transposes, renames) are written as the root attribute `nnport`, a JSON string
+ * `{"changes": [...]}` that Keras ignores. See docs/formats/keras.md "Writing".
+ */
+import { itemSize } from '../../core/dtype.js';
+import type { WriteOptions } from '../../core/format.js';
+import type { JsonValue, Model } from '../../core/model.js';
+import { readTensorBytes } from '../../core/tensor.js';
+import type { WriteTarget } from '../../io/byte-sink.js';
+import { type DataReader, Hdf5Writer } from '../../io/hdf5/write.js';
+import { joinPath } from './legacy.js';
+import { type KerasPlan, type PlannedWeight, permuteBytes, planKeras } from './write-layout.js';
+
+/** What `keras_version` says when the source named none: a Keras 2 whose loader converts nothing. */
+export const DEFAULT_KERAS_VERSION = '2.15.0';
+/** What `backend` says when the source named none (Keras converts Theano kernels, not these). */
+export const DEFAULT_BACKEND = 'tensorflow';
+
+/** The group Keras 3 writes a model's own (non-layer) variables to, not listed in layer_names. */
+const TOP_LEVEL_WEIGHTS = 'top_level_model_weights';
+
+type JsonObject = { readonly [key: string]: JsonValue };
+
+function isObject(v: JsonValue | undefined): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Writes `model` as a legacy Keras HDF5 file. UNREPRESENTABLE (naming the tensor) for tensors
+ * Keras has no place or type for; nothing is written then.
+ */
+export async function writeKeras(model: Model, target: WriteTarget, options: WriteOptions): Promise<void> {
+  const plan = planKeras(model);
+  const keras = isObject(model.metadata.keras) ? model.metadata.keras : {};
+  const version = typeof keras.kerasVersion === 'string' ? keras.kerasVersion : DEFAULT_KERAS_VERSION;
+  const backend = typeof keras.backend === 'string' ? keras.backend : DEFAULT_BACKEND;
+  const full = keras.modelConfig !== undefined && keras.modelConfig !== null;
+  const writer = await Hdf5Writer.create(target.name);
+  try {
+    const root = full ? '/model_weights' : '/';
+    if (full) {
+      writer.stringAttribute('/', 'keras_version', version);
+      writer.stringAttribute('/', 'backend', backend);
+      writer.stringAttribute('/', 'model_config', JSON.stringify(keras.modelConfig));
+      if (keras.trainingConfig !== undefined && keras.trainingConfig !== null) {
+        writer.stringAttribute('/', 'training_config', JSON.stringify(keras.trainingConfig));
+      }
+      writer.group(root);
+    }
+    // Keras 3 keeps a model's own variables in a group its loader reads outside layer_names
+    const listed = plan.layers.filter((l) => l.name !== TOP_LEVEL_WEIGHTS);
+    writer.stringListAttribute(
+      root,
+      'layer_names',
+      listed.map((l) => l.name),
+    );
+    writer.stringAttribute(root, 'backend', backend);
+    writer.stringAttribute(root, 'keras_version', version);
+    const changes = manifestChanges(model, plan);
+    if (changes.length > 0) writer.stringAttribute('/', 'nnport', JSON.stringify({ changes }));
+    await writeLayers(writer, root, plan, options);
+    await writer.finish(await target.create());
+  } catch (e) {
+    writer.discard();
+    throw e;
+  }
+}
+
+/** The source's own recorded changes followed by this writer's. */
+function manifestChanges(model: Model, plan: KerasPlan): JsonValue[] {
+  const nnport = model.metadata.nnport;
+  const before = isObject(nnport) && Array.isArray(nnport.changes) ? (nnport.changes as JsonValue[]) : [];
+  return [...before, ...plan.changes];
+}
+
+async function writeLayers(
+  writer: Hdf5Writer,
+  root: string,
+  plan: KerasPlan,
+  options: WriteOptions,
+): Promise<void> {
+  const groups = new Set<string>([root]);
+  const ensure = (path: string): void => {
+    if (groups.has(path)) return;
+    ensure(path.slice(0, path.lastIndexOf('/')) || '/');
+    writer.group(path);
+    groups.add(path);
+  };
+  const total = plan.layers.reduce(
+    (n, l) => n + l.weights.reduce((m, w) => m + w.tensor.data.byteLength, 0),
+    0,
+  );
+  let done = 0;
+  for (const layer of plan.layers) {
+    const group = joinPath(root, layer.name);
+    ensure(group);
+    writer.stringListAttribute(
+      group,
+      'weight_names',
+      layer.weights.map((w) => w.stored),
+    );
+    for (const w of layer.weights) {
+      const path = joinPath(group, w.stored);
+      ensure(path.slice(0, path.lastIndexOf('/')));
+      await writer.dataset(path, w.tensor.dtype, shapeOf(w), await readerOf(w));
+      done += w.tensor.data.byteLength;
+      options.onProgress?.(done, total);
+    }
+  }
+}
+
+function shapeOf(w: PlannedWeight): number[] {
+  const shape = w.tensor.shape;
+  return w.perm === undefined ? [...shape] : w.perm.map((p) => shape[p] as number);
+}
+
+/** Reads the weight's data as written: in place, or transposed in memory (one tensor at a time). */
+async function readerOf(w: PlannedWeight): Promise<DataReader> {
+  const t = w.tensor;
+  if (w.perm === undefined) return (offset, length) => t.data.read(offset, length);
+  const bytes = permuteBytes(await readTensorBytes(t), t.shape, w.perm, itemSize(t.dtype));
+  return (offset, length) => Promise.resolve(bytes.subarray(offset, offset + length));
+}
