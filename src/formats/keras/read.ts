@@ -9,6 +9,7 @@ import type { JsonValue, Model } from '../../core/model.js';
 import type { ByteSource } from '../../io/byte-source.js';
 import { Hdf5File, parseJson } from '../../io/hdf5/index.js';
 import { openZip, type ZipArchive, type ZipEntry } from '../../io/zip/index.js';
+import { attachKerasGraph } from '../../ops/keras/attach.js';
 import { findLambdas } from './config.js';
 import { type KerasRead, readLegacy } from './legacy.js';
 import { isV3Weights, readV3Weights } from './v3.js';
@@ -20,10 +21,10 @@ export const KERAS = 'keras';
 export async function readKeras(input: ReadInput): Promise<Model> {
   const head = await input.source.read(0, Math.min(4, input.source.size));
   if (head.length === 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) {
-    return readKerasArchive(input.source);
+    return attachKerasGraph(await readKerasArchive(input.source));
   }
   const { tensors, keras } = await readKerasHdf5(input.source);
-  return { format: KERAS, metadata: { keras }, tensors };
+  return attachKerasGraph({ format: KERAS, metadata: { keras }, tensors });
 }
 
 /** Reads a Keras HDF5 file of any layout; INVALID_STRUCTURE when it is HDF5 but not Keras. */

@@ -6,7 +6,8 @@
  * Every manifest entry becomes a tensor named as in the manifest. Unquantized data are zero-copy
  * windows of the group's concatenated shards (a copy only for a tensor crossing a shard
  * boundary); quantized data are decoded on first read (dequantize.ts). The topology is kept
- * verbatim in `metadata.tfjs.modelTopology`; translating it into a graph is not done here.
+ * verbatim in `metadata.tfjs.modelTopology`; a layers-model's Keras config becomes `model.graph`
+ * (src/ops/keras/attach.ts).
  */
 import { byteLengthOf, type DType } from '../../core/dtype.js';
 import { NnportError } from '../../core/errors.js';
@@ -17,6 +18,7 @@ import { DerivedData, SourceData, type Tensor } from '../../core/tensor.js';
 import type { ByteSource } from '../../io/byte-source.js';
 import { decodeUtf8 } from '../../io/cursor.js';
 import { isJsonObject, parseJsonExact } from '../../io/text/model-json.js';
+import { attachTfjsGraph } from '../../ops/keras/attach.js';
 import { ConcatSource } from './concat-source.js';
 import { dequantize } from './dequantize.js';
 import { MODEL_JSON } from './detect.js';
@@ -203,5 +205,5 @@ export async function readTfjs(input: ReadInput, options: TfjsReadOptions = {}):
       if (p.entry.dtype !== undefined) tensors.push(tensorOf(p, data, g.index, p.entry.dtype));
     }
   }
-  return { format: TFJS_FORMAT, metadata, tensors };
+  return attachTfjsGraph({ format: TFJS_FORMAT, metadata, tensors });
 }
