@@ -69,7 +69,7 @@ const TEXT_FORMATS = new Set(['json', 'csv', 'csv-matrix', 'txt']);
  * them, so the user sees the whole list before anything is written (DESIGN §3).
  */
 function foreignNodes(model: Model, writer: FormatPlugin): string[] {
-  const formatIds = new Set(['mxnet']);
+  const formatIds = new Set(['mxnet', 'keras']);
   return (model.graph?.nodes ?? [])
     .filter((n) => n.domain !== undefined && formatIds.has(n.domain) && n.domain !== writer.id)
     .map((n) => `${n.op} (${n.name})`);
