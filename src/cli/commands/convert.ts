@@ -116,7 +116,9 @@ function droppedBy(model: Model, writer: FormatPlugin): string[] {
   const carried = writer.keeps?.metadataKeys ?? [];
   const keys = Object.keys(model.metadata).filter((k) => !carried.includes(k));
   if (keys.length > 0 && writer.keeps?.metadata !== true) out.push(`model metadata (${keys.join(', ')})`);
-  if (model.graph !== undefined && writer.keeps?.graph !== true)
+  // A graph read from the writer's own format goes back as that format's config (Keras's
+  // model_config): only a foreign graph is lost.
+  if (model.graph !== undefined && writer.keeps?.graph !== true && model.format !== writer.id)
     out.push(`the graph (${model.graph.nodes.length} nodes)`);
   return out;
 }
