@@ -12,6 +12,7 @@ import type { Graph, GraphNode, ValueInfo } from '../../core/graph.js';
 import type { JsonValue } from '../../core/model.js';
 import type { Tensor } from '../../core/tensor.js';
 import { ShapeState } from '../infer.js';
+import { NameSet } from '../names.js';
 import { batchShape, isObject, type KerasLayer, modelCalls } from './config.js';
 import { type KerasServices, LayerContext } from './context.js';
 import { layerImporter } from './import-table.js';
@@ -54,7 +55,7 @@ class Builder implements KerasServices {
   readonly #used = new Set<string>();
   /** Tensor names, which only the tensors themselves may use. */
   readonly #reserved = new Set<string>();
-  readonly #nodeNames = new Set<string>();
+  readonly #nodeNames = new NameSet();
   readonly #options: KerasImportOptions;
 
   constructor(options: KerasImportOptions) {
@@ -71,10 +72,7 @@ class Builder implements KerasServices {
   }
 
   nodeName(base: string): string {
-    let name = base;
-    for (let i = 1; this.#nodeNames.has(name); i++) name = `${base}_${i}`;
-    this.#nodeNames.add(name);
-    return name;
+    return this.#nodeNames.take(base);
   }
 
   add(node: GraphNode): void {

@@ -18,6 +18,7 @@ import { readTensor, type Tensor } from '../../core/tensor.js';
 import { TYPE_FLAGS } from '../../formats/mxnet/params.js';
 import { type MxNode, type MxSymbol, parseTuple } from '../../formats/mxnet/symbol.js';
 import { ShapeState } from '../infer.js';
+import { NameSet } from '../names.js';
 import type { Dim } from '../types.js';
 import { type BuilderServices, type InputRole, OpContext } from './context.js';
 import { IMPORTERS } from './import-table.js';
@@ -63,8 +64,8 @@ class Builder implements BuilderServices {
   readonly nodes: GraphNode[] = [];
   readonly inputs: ValueInfo[] = [];
   readonly made: Tensor[] = [];
-  readonly used = new Set<string>();
-  readonly #nodeNames = new Set<string>();
+  readonly used = new NameSet();
+  readonly #nodeNames = new NameSet();
   readonly changes: Record<string, JsonValue>[] = [];
   readonly arrays = new Map<string, ArrayVariable>();
   readonly initializers: string[] = [];
@@ -88,18 +89,12 @@ class Builder implements BuilderServices {
   }
 
   unique(base: string): string {
-    let name = base;
-    for (let i = 1; this.used.has(name); i++) name = `${base}_${i}`;
-    this.used.add(name);
-    return name;
+    return this.used.take(base);
   }
 
   /** A node name from `base`, unique among node names (values have their own namespace). */
   nodeName(base: string): string {
-    let name = base;
-    for (let i = 1; this.#nodeNames.has(name); i++) name = `${base}_${i}`;
-    this.#nodeNames.add(name);
-    return name;
+    return this.#nodeNames.take(base);
   }
 
   add(node: GraphNode): void {
