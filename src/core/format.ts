@@ -130,6 +130,11 @@ export interface FormatPlugin {
      * `fiats` section it was read with); every other key is named as dropped.
      */
     readonly metadataKeys?: readonly string[];
+    /**
+     * When `graph` is false: source formats whose graph the writer still carries, as their own
+     * config (Keras's model_config goes into a Keras or TF.js layers-model file).
+     */
+    readonly graphFrom?: readonly string[];
   };
   /** Cheap, pure, never throws. */
   detect(probe: Probe): Detection;

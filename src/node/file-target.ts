@@ -26,6 +26,11 @@ export async function checkWritable(path: string, force: boolean): Promise<void>
   if (!force && (await pathExists(path))) {
     throw new NnportError('OUTPUT_EXISTS', 'output exists (use --force to overwrite)', { file: path });
   }
+  // A coded error rather than the temporary file's ENOENT (nnport does not create folders).
+  const parent = dirname(path);
+  if (!(await pathExists(parent))) {
+    throw new NnportError('MISSING_FILE', `the output folder ${parent} does not exist`, { file: path });
+  }
 }
 
 /** A sink over a Node write stream that honours back-pressure. */

@@ -116,10 +116,9 @@ function droppedBy(model: Model, writer: FormatPlugin): string[] {
   const carried = writer.keeps?.metadataKeys ?? [];
   const keys = Object.keys(model.metadata).filter((k) => !carried.includes(k));
   if (keys.length > 0 && writer.keeps?.metadata !== true) out.push(`model metadata (${keys.join(', ')})`);
-  // A graph read from the writer's own format goes back as that format's config (Keras's
-  // model_config): only a foreign graph is lost.
-  if (model.graph !== undefined && writer.keeps?.graph !== true && model.format !== writer.id)
-    out.push(`the graph (${model.graph.nodes.length} nodes)`);
+  // A graph the writer carries as its own config (Keras's model_config) is not lost.
+  const carriesGraph = writer.keeps?.graph === true || (writer.keeps?.graphFrom ?? []).includes(model.format);
+  if (model.graph !== undefined && !carriesGraph) out.push(`the graph (${model.graph.nodes.length} nodes)`);
   return out;
 }
 

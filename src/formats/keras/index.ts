@@ -35,7 +35,7 @@ export const kerasFormat: FormatPlugin = {
   id: 'keras',
   title: 'Keras (.h5 HDF5, .keras archive)',
   extensions: ['.keras', '.h5', '.hdf5', '.weights.h5'],
-  keeps: { metadata: false, graph: false, metadataKeys: ['keras', 'nnport'] },
+  keeps: { metadata: false, graph: false, metadataKeys: ['keras', 'nnport'], graphFrom: ['keras'] },
   detect: detectKeras,
   read: (input) => readKeras(input),
   write: (model, target, options) => writeKeras(model, target, options),
