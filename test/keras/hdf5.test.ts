@@ -47,6 +47,9 @@ f.attrs['json'] = json.dumps({'a': [1, 2], 'b': None})
 f.attrs['badjson'] = '{nope'
 f.attrs['empty'] = np.array([], dtype=np.float64)
 f.attrs['half'] = np.float16(1.5)
+f.attrs['utf8bytes'] = np.array(['dénse_1'.encode('utf8'), 'конв'.encode('utf8'), b'ok'])
+f.attrs['utf8one'] = 'naïve €'.encode('utf8')
+f.attrs.create('vascii', 'ä€'.encode('utf8'), dtype=h5py.string_dtype('ascii'))
 g = f.create_group('g/inner')
 g.attrs['x'] = 1
 data = {
@@ -117,6 +120,10 @@ test('attributes: strings, lists, numbers, matrices, JSON-in-string', async () =
     assert.deepEqual(stringListAttribute(v, '/', 'list'), ['a', 'bc', 'def']);
     assert.deepEqual(stringListAttribute(v, '/', 'vlist'), ['x', 'yz']);
     assert.equal(stringAttribute(v, '/', 'one'), 'only');
+    // h5py stores Python bytes (Keras's names and configs) as ASCII-typed strings; Keras decodes UTF-8
+    assert.deepEqual(stringListAttribute(v, '/', 'utf8bytes'), ['dénse_1', 'конв', 'ok']);
+    assert.equal(stringAttribute(v, '/', 'utf8one'), 'naïve €');
+    assert.equal(stringAttribute(v, '/', 'vascii'), 'ä€');
     assert.deepEqual(stringListAttribute(v, '/', 'empty'), []);
     assert.equal(numberAttribute(v, '/', 'int'), -7);
     assert.equal(v.attribute('/', 'big'), (2n ** 60n + 1n).toString());

@@ -10,11 +10,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { JsonValue } from '../../src/core/model.js';
 import { readTensorBytes, type Tensor } from '../../src/core/tensor.js';
-import { MemoryTarget } from '../../src/io/byte-sink.js';
 import { openModel } from '../../src/node.js';
-import { rejectsWith, sha256 } from '../assert-errors.js';
+import { sha256 } from '../assert-errors.js';
 import { runPython } from '../npy/helpers.js';
-import { CLI, check, dir, readBack, writeFile, writeKerasModel } from './write-helpers.js';
+import { CLI, check, dir, readBack, writeFile } from './write-helpers.js';
 
 test('PyTorch state_dict → keras: Linear and convolution kernels transposed (= W.T by NumPy), renames recorded', async () => {
   const pt = join(dir, 'net.pt');
@@ -128,22 +127,79 @@ print(json.dumps(ok))
   );
 });
 
-test('PyTorch BatchNorm: num_batches_tracked has no Keras meaning and is refused by name', async () => {
-  const pt = join(dir, 'bn.pt');
+test('PyTorch → Keras → PyTorch: torch.load(weights_only=True) gets the original names, order, dtypes and bits', () => {
+  const pt = join(dir, 'rt.pt');
   runPython([
     '-c',
-    'import sys, torch; torch.save(torch.nn.Sequential(torch.nn.BatchNorm1d(3)).state_dict(), sys.argv[1])',
+    `
+import sys, torch
+torch.manual_seed(0)
+net = torch.nn.Sequential()
+net.add_module('conv', torch.nn.Conv2d(3, 4, 3))
+net.add_module('bn', torch.nn.BatchNorm2d(4))
+net.add_module('conv3d', torch.nn.Conv3d(4, 2, (1, 2, 3)))
+net.add_module('fc', torch.nn.Linear(6, 5))
+net.add_module('embed', torch.nn.Embedding(7, 3))
+net.bn.running_mean.uniform_(); net.bn.running_var.uniform_(0.5, 2); net.bn.num_batches_tracked.fill_(2**40 + 3)
+sd = net.state_dict()
+sd['fc.weight'] = sd['fc.weight'].half()
+sd['fc.weight'][0, :4] = torch.tensor([float('inf'), -0.0, 6e-8, 65504.0]).half()
+torch.save(sd, sys.argv[1])
+`,
     pt,
   ]);
-  const model = await openModel(pt);
-  const e = await rejectsWith(writeKerasModel(model, new MemoryTarget('bn.h5'), {}), 'UNREPRESENTABLE');
-  assert.deepEqual(e.at, { tensor: '0.num_batches_tracked' });
-  const kept = { ...model, tensors: model.tensors.filter((t) => !t.name.endsWith('num_batches_tracked')) };
-  const c = check(await writeFile(kept, 'bn.h5'));
+  const h5 = join(dir, 'rt.h5');
+  const back = join(dir, 'rt-back.pt');
+  for (const [from, to] of [
+    [pt, h5],
+    [h5, back],
+  ]) {
+    const r = spawnSync(process.execPath, [CLI, 'convert', from as string, to as string, '--force'], {
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr);
+  }
+  // Keras sees float32 and no counter; the manifest says what changed
+  const c = check(h5);
   assert.deepEqual(
-    c.loader.layers.map(([l, ws]) => [l, ws.map((w) => w[0])]),
-    [['0', ['0/gamma:0', '0/beta:0', '0/moving_mean:0', '0/moving_variance:0']]],
+    c.loader.layers
+      .map(([l, ws]) => [l, ws.map((w) => [w[0], w[1]])])
+      .filter(([l]) => l === 'fc' || l === 'bn'),
+    [
+      [
+        'bn',
+        [
+          ['bn/gamma:0', '<f4'],
+          ['bn/beta:0', '<f4'],
+          ['bn/moving_mean:0', '<f4'],
+          ['bn/moving_variance:0', '<f4'],
+        ],
+      ],
+      [
+        'fc',
+        [
+          ['fc/kernel:0', '<f4'],
+          ['fc/bias:0', '<f4'],
+        ],
+      ],
+    ],
   );
+  const same = runPython([
+    '-c',
+    `
+import sys, torch
+a = torch.load(sys.argv[1]); b = torch.load(sys.argv[2], weights_only=True)
+assert list(a.keys()) == list(b.keys()), (list(a.keys()), list(b.keys()))
+for k in a:
+    x, y = a[k], b[k]
+    assert x.dtype == y.dtype and x.shape == y.shape, (k, x.dtype, y.dtype, x.shape, y.shape)
+    assert x.contiguous().view(-1).view(torch.uint8).equal(y.contiguous().view(-1).view(torch.uint8)), k
+print(len(a))
+`,
+    pt,
+    back,
+  ]);
+  assert.equal(same.trim(), '12');
 });
 
 test('CLI: nnport convert --to keras writes a file h5py reads; a refusal exits 2 and writes nothing', () => {

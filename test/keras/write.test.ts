@@ -8,12 +8,13 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { DType } from '../../src/core/dtype.js';
 import type { Model } from '../../src/core/model.js';
+import { permuteBytes } from '../../src/core/permute.js';
 import { readTensorBytes, type Tensor, tensorFromBytes } from '../../src/core/tensor.js';
 import { readKerasHdf5 } from '../../src/formats/keras/read.js';
-import { permuteBytes } from '../../src/formats/keras/write-layout.js';
 import { MemoryTarget } from '../../src/io/byte-sink.js';
 import { BytesSource } from '../../src/io/byte-source.js';
 import { rejectsWith, sha256 } from '../assert-errors.js';
+import { runPython } from '../npy/helpers.js';
 import {
   type AttrInfo,
   bytesOf,
@@ -83,13 +84,11 @@ test('weights file: save_weights layout, attributes as h5py writes them, every w
   }
 });
 
-test('refusals: float16, bool and names without a layer are UNREPRESENTABLE naming the tensor; nothing written', async () => {
+test('refusals: names without a layer, PyTorch tensors with no Keras weight, bfloat16 are UNREPRESENTABLE naming the tensor; nothing written', async () => {
   const cases: [Tensor, string][] = [
-    [tensor('dense/kernel', 'float16', [2], [0x3c00, 0x4000]), 'dense/kernel'],
-    [tensorFromBytes('mask/m', 'bool', [2], new Uint8Array([1, 0])), 'mask/m'],
     [tensor('alone', 'float32', [1], [1]), 'alone'],
-    [tensor('fc.num_batches_tracked', 'int64', [], [3]), 'fc.num_batches_tracked'],
     [tensor('rnn.weight_ih_l0', 'float32', [4], [1, 2, 3, 4]), 'rnn.weight_ih_l0'],
+    [tensorFromBytes('dense/k', 'bfloat16', [1], new Uint8Array([0x80, 0x3f])), 'dense/k'],
   ];
   for (const [t, name] of cases) {
     const target = new MemoryTarget('x.h5');
@@ -100,6 +99,47 @@ test('refusals: float16, bool and names without a layer are UNREPRESENTABLE nami
     assert.deepEqual(e.at, { tensor: name });
     assert.equal(target.files.size, 0, `${name}: nothing written`);
   }
+});
+
+test('float16 and bool are stored widened (float32, uint8), exactly, and recorded', async () => {
+  // every float16 class: zero, -0, subnormals, normals, max, Inf, NaN with a payload
+  const halves = [0x0000, 0x8000, 0x0001, 0x03ff, 0x0400, 0x3c00, 0xc000, 0x7bff, 0x7c00, 0xfc00, 0x7e01];
+  const h = new Uint8Array(new Uint16Array(halves).buffer);
+  const tensors = [
+    tensorFromBytes('dense/kernel', 'float16', [halves.length], h),
+    tensorFromBytes('mask/m', 'bool', [3], new Uint8Array([1, 0, 1])),
+  ];
+  const path = await writeFile({ format: 'memory', metadata: {}, tensors }, 'wide.h5');
+  const c = check(path);
+  const kernel = c.datasets['/dense/dense/kernel:0'];
+  assert.equal(kernel?.dtype, '<f4');
+  // h5py's float32 bits equal NumPy's own float16 → float32 cast of the same patterns
+  const widened = new Uint8Array(new Float32Array(halves.length).buffer);
+  const expected = Buffer.from(
+    new Uint32Array(
+      JSON.parse(
+        runPython([
+          '-c',
+          `import numpy as np,json; print(json.dumps(np.array(${JSON.stringify(halves)},dtype=np.uint16).view(np.float16).astype(np.float32).view(np.uint32).tolist()))`,
+        ]),
+      ) as number[],
+    ).buffer,
+  );
+  widened.set(expected);
+  assert.equal(kernel?.sha256, sha256(widened));
+  assert.equal(c.datasets['/mask/mask/m:0']?.dtype, '|u1');
+  assert.equal(c.datasets['/mask/mask/m:0']?.sha256, sha256(new Uint8Array([1, 0, 1])));
+  const back = await readBack(path);
+  const changes = (
+    back.metadata.nnport as { changes: { change: string; tensor: string; from: string; dtype: string }[] }
+  ).changes;
+  assert.deepEqual(
+    changes.map((x) => [x.change, x.tensor, x.from, x.dtype]),
+    [
+      ['dtype', 'dense/kernel', 'float16', 'float32'],
+      ['dtype', 'mask/m', 'bool', 'uint8'],
+    ],
+  );
 });
 
 test('permuteBytes: transposes like numpy', () => {

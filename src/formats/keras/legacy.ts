@@ -20,6 +20,8 @@ import { hdf5Tensor } from './tensors.js';
 export interface KerasRead {
   readonly tensors: Tensor[];
   readonly keras: Record<string, JsonValue>;
+  /** nnport's own record (`{changes}`) when nnport wrote the file: the root attribute `nnport`. */
+  readonly nnport?: JsonValue;
 }
 
 /** Joins an HDF5 group path and a member path. */
@@ -91,7 +93,8 @@ export function readLegacy(file: Hdf5File, view: Hdf5View, weightsRoot: string):
   keras.layers = layers;
   const ignored = ignoredGroups(view, full ? ['model_weights'] : [...layerNames, 'top_level_model_weights']);
   if (ignored.length > 0) keras.ignored = ignored;
-  return { tensors, keras };
+  const nnport = jsonAttribute(view, '/', 'nnport');
+  return nnport === undefined ? { tensors, keras } : { tensors, keras, nnport };
 }
 
 /** Root groups that hold no model weights (`optimizer_weights`), for the record. */

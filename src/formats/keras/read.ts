@@ -23,8 +23,9 @@ export async function readKeras(input: ReadInput): Promise<Model> {
   if (head.length === 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) {
     return attachKerasGraph(await readKerasArchive(input.source));
   }
-  const { tensors, keras } = await readKerasHdf5(input.source);
-  return attachKerasGraph({ format: KERAS, metadata: { keras }, tensors });
+  const { tensors, keras, nnport } = await readKerasHdf5(input.source);
+  const metadata = nnport === undefined ? { keras } : { keras, nnport };
+  return attachKerasGraph({ format: KERAS, metadata, tensors });
 }
 
 /** Reads a Keras HDF5 file of any layout; INVALID_STRUCTURE when it is HDF5 but not Keras. */

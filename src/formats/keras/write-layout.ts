@@ -16,6 +16,8 @@
  *   weights are put in Keras's order (kernel, bias; gamma, beta, moving_mean, moving_variance).
  *   Every transpose and rename is recorded as a change.
  */
+
+import type { DType } from '../../core/dtype.js';
 import { NnportError } from '../../core/errors.js';
 import type { JsonValue, Model } from '../../core/model.js';
 import type { Tensor } from '../../core/tensor.js';
@@ -28,6 +30,8 @@ export interface PlannedWeight {
   readonly stored: string;
   /** Axis permutation applied to the data (output axis i is input axis perm[i]), if any. */
   readonly perm?: readonly number[];
+  /** The stored dtype when it differs from the tensor's (float16 → float32, bool → uint8). */
+  readonly widenedTo?: DType;
 }
 
 /** One layer group. */
@@ -41,6 +45,11 @@ export interface KerasPlan {
   readonly layers: readonly PlannedLayer[];
   /** Changes made on the way (transposes, renames), for `metadata.nnport.changes`. */
   readonly changes: readonly Record<string, JsonValue>[];
+  /**
+   * PyTorch tensors Keras has no weight for (BatchNorm's `num_batches_tracked` counter), each
+   * with its `dropped` change, whose `value` the writer fills in so the tensor can come back.
+   */
+  readonly dropped: readonly { readonly tensor: Tensor; readonly change: Record<string, JsonValue> }[];
 }
 
 type JsonObject = { readonly [key: string]: JsonValue };
@@ -53,19 +62,38 @@ function unrepresentable(tensor: string, detail: string): NnportError {
   return new NnportError('UNREPRESENTABLE', detail, { format: 'keras', at: { tensor } });
 }
 
+/**
+ * Types h5wasm cannot create, stored widened: every float16 is exactly a float32 and every bool a
+ * uint8, and Keras casts weights to each variable's own dtype when it loads them. Recorded as
+ * `dtype` changes so that nnport can narrow them back (PyTorch → Keras → PyTorch is bit for bit).
+ */
+const WIDENED: Partial<Record<DType, DType>> = { float16: 'float32', bool: 'uint8' };
+
 /** Plans the layout of `model`'s tensors in a legacy Keras weights group. */
 export function planKeras(model: Model): KerasPlan {
   for (const t of model.tensors) {
-    if (!isHdf5Writable(t.dtype)) {
-      throw unrepresentable(
-        t.name,
-        t.dtype === 'float16'
-          ? 'float16 weights cannot be written: h5wasm cannot create an HDF5 half-precision dataset'
-          : `Keras HDF5 weights of type ${t.dtype} cannot be written through h5wasm`,
-      );
+    if (!isHdf5Writable(t.dtype) && WIDENED[t.dtype] === undefined) {
+      throw unrepresentable(t.name, `Keras HDF5 weights of type ${t.dtype} cannot be written through h5wasm`);
     }
   }
-  return fromKeras(model) ?? generic(model);
+  const plan = fromKeras(model) ?? generic(model);
+  const changes = [...plan.changes];
+  const layers = plan.layers.map((l) => ({
+    name: l.name,
+    weights: l.weights.map((w) => {
+      const to = WIDENED[w.tensor.dtype];
+      if (to === undefined) return w;
+      changes.push({
+        change: 'dtype',
+        tensor: w.tensor.name,
+        from: w.tensor.dtype,
+        dtype: to,
+        detail: `${w.tensor.dtype} stored exactly as ${to} (h5wasm cannot create ${w.tensor.dtype} datasets); Keras casts to the layer's dtype on load`,
+      });
+      return { ...w, widenedTo: to };
+    }),
+  }));
+  return { layers, changes, dropped: plan.dropped };
 }
 
 /** The layout a model read from a Keras file had, or undefined when it was not read from Keras. */
@@ -91,7 +119,7 @@ function fromKeras(model: Model): KerasPlan | undefined {
   // Tensors outside the layers that no file held (no `meta.keras.path`) are the graph
   // translation's own constants: Keras rebuilds them from the config, so they are not written.
   if (model.tensors.some((t) => !used.has(t.name) && fromFile(t))) return undefined;
-  return { layers, changes: [] };
+  return { layers, changes: [], dropped: [] };
 }
 
 /** True when the tensor was read from a Keras file (its reader recorded the HDF5 path). */
@@ -151,13 +179,34 @@ function generic(model: Model): KerasPlan {
     groups.set(split.layer, list);
   }
   const changes: Record<string, JsonValue>[] = [];
+  const dropped: { tensor: Tensor; change: Record<string, JsonValue> }[] = [];
   const layers: PlannedLayer[] = [];
   for (const [layer, list] of groups) {
-    const weights = list.map((s) => (s.torch ? torchWeight(s, list, changes) : kerasWeight(s)));
+    const weights: PlannedWeight[] = [];
+    for (const s of list) {
+      if (s.torch && isCounter(s)) {
+        const change: Record<string, JsonValue> = {
+          change: 'dropped',
+          tensor: s.tensor.name,
+          dtype: s.tensor.dtype,
+          shape: [],
+          detail: 'PyTorch BatchNorm training counter; Keras has no such weight (the value is kept here)',
+        };
+        changes.push(change);
+        dropped.push({ tensor: s.tensor, change });
+        continue;
+      }
+      weights.push(s.torch ? torchWeight(s, list, changes) : kerasWeight(s));
+    }
     if (list.some((s) => s.torch)) weights.sort((a, b) => rankOf(a) - rankOf(b));
-    layers.push({ name: layer, weights });
+    if (weights.length > 0) layers.push({ name: layer, weights });
   }
-  return { layers, changes };
+  return { layers, changes, dropped };
+}
+
+/** BatchNorm's `num_batches_tracked`: a 0-d integer only training reads. */
+function isCounter(s: Split): boolean {
+  return s.weight === 'num_batches_tracked' && s.tensor.shape.length === 0 && /^u?int/.test(s.tensor.dtype);
 }
 
 function kerasWeight(s: Split): PlannedWeight {
@@ -233,36 +282,4 @@ function torchWeight(
 
 function spatial(rank: number): string {
   return ['W', 'H, W', 'D, H, W'][rank - 3] as string;
-}
-
-/**
- * `bytes` (C order, `shape`, `itemSize` bytes per element) with its axes permuted: output axis i
- * is input axis `perm[i]`.
- */
-export function permuteBytes(
-  bytes: Uint8Array,
-  shape: readonly number[],
-  perm: readonly number[],
-  itemSize: number,
-): Uint8Array {
-  const rank = shape.length;
-  const out = new Uint8Array(bytes.length);
-  const inStrides = new Array<number>(rank).fill(1);
-  for (let i = rank - 2; i >= 0; i--) inStrides[i] = (inStrides[i + 1] as number) * (shape[i + 1] as number);
-  const outShape = perm.map((p) => shape[p] as number);
-  const strides = perm.map((p) => inStrides[p] as number);
-  const count = bytes.length / itemSize;
-  const index = new Array<number>(rank).fill(0);
-  let src = 0;
-  for (let o = 0; o < count; o++) {
-    out.set(bytes.subarray(src * itemSize, (src + 1) * itemSize), o * itemSize);
-    for (let d = rank - 1; d >= 0; d--) {
-      index[d] = (index[d] as number) + 1;
-      src += strides[d] as number;
-      if ((index[d] as number) < (outShape[d] as number)) break;
-      src -= (strides[d] as number) * (outShape[d] as number);
-      index[d] = 0;
-    }
-  }
-  return out;
 }

@@ -10,17 +10,21 @@
  *   root attributes `layer_names`, `backend`, `keras_version`, one group per layer.
  * Layer groups carry `weight_names` (`dense/kernel:0`), each the path of its dataset inside the
  * group; names and order are planned in write-layout.ts (PyTorch kernels transposed there).
- * Changes (transposes, renames) are written as the root attribute `nnport`, a JSON string
- * `{"changes": [...]}` that Keras ignores. See docs/formats/keras.md "Writing".
+ * Changes (transposes, renames, float16/bool stored widened, PyTorch's dropped BatchNorm
+ * counter with its value) are written as the root attribute `nnport`, a JSON string
+ * `{"changes": [...]}` that Keras ignores and the PyTorch writer undoes (pytorch/restore.ts).
+ * See docs/formats/keras.md "Writing".
  */
-import { itemSize } from '../../core/dtype.js';
+import { type DType, itemSize, viewAs } from '../../core/dtype.js';
 import type { WriteOptions } from '../../core/format.js';
+import { halfToFloatBits } from '../../core/half-bits.js';
 import type { JsonValue, Model } from '../../core/model.js';
+import { permuteBytes } from '../../core/permute.js';
 import { readTensorBytes } from '../../core/tensor.js';
 import type { WriteTarget } from '../../io/byte-sink.js';
 import { type DataReader, Hdf5Writer } from '../../io/hdf5/write.js';
 import { joinPath } from './legacy.js';
-import { type KerasPlan, type PlannedWeight, permuteBytes, planKeras } from './write-layout.js';
+import { type KerasPlan, type PlannedWeight, planKeras } from './write-layout.js';
 
 /** What `keras_version` says when the source named none: a Keras 2 whose loader converts nothing. */
 export const DEFAULT_KERAS_VERSION = '2.15.0';
@@ -67,6 +71,7 @@ export async function writeKeras(model: Model, target: WriteTarget, options: Wri
     );
     writer.stringAttribute(root, 'backend', backend);
     writer.stringAttribute(root, 'keras_version', version);
+    for (const d of plan.dropped) d.change.value = numberOf(await readTensorBytes(d.tensor), d.tensor.dtype);
     const changes = manifestChanges(model, plan);
     if (changes.length > 0) writer.stringAttribute('/', 'nnport', JSON.stringify({ changes }));
     await writeLayers(writer, root, plan, options);
@@ -113,7 +118,7 @@ async function writeLayers(
     for (const w of layer.weights) {
       const path = joinPath(group, w.stored);
       ensure(path.slice(0, path.lastIndexOf('/')));
-      await writer.dataset(path, w.tensor.dtype, shapeOf(w), await readerOf(w));
+      await writer.dataset(path, w.widenedTo ?? w.tensor.dtype, shapeOf(w), await readerOf(w));
       done += w.tensor.data.byteLength;
       options.onProgress?.(done, total);
     }
@@ -125,10 +130,35 @@ function shapeOf(w: PlannedWeight): number[] {
   return w.perm === undefined ? [...shape] : w.perm.map((p) => shape[p] as number);
 }
 
-/** Reads the weight's data as written: in place, or transposed in memory (one tensor at a time). */
+/**
+ * Reads the weight's data as written: in place, or transposed and/or widened in memory (one
+ * tensor at a time).
+ */
 async function readerOf(w: PlannedWeight): Promise<DataReader> {
   const t = w.tensor;
-  if (w.perm === undefined) return (offset, length) => t.data.read(offset, length);
-  const bytes = permuteBytes(await readTensorBytes(t), t.shape, w.perm, itemSize(t.dtype));
-  return (offset, length) => Promise.resolve(bytes.subarray(offset, offset + length));
+  if (w.perm === undefined && w.widenedTo === undefined)
+    return (offset, length) => t.data.read(offset, length);
+  let bytes = await readTensorBytes(t);
+  if (w.perm !== undefined) bytes = permuteBytes(bytes, t.shape, w.perm, itemSize(t.dtype));
+  if (w.widenedTo !== undefined) bytes = widen(bytes, t.dtype);
+  const data = bytes;
+  return (offset, length) => Promise.resolve(data.subarray(offset, offset + length));
+}
+
+/** float16 → float32 (exact) or bool → uint8 (the same bytes). */
+function widen(bytes: Uint8Array, from: DType): Uint8Array {
+  if (from !== 'float16') return bytes;
+  const n = bytes.length / 2;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Uint8Array(n * 4);
+  const outView = new DataView(out.buffer);
+  for (let i = 0; i < n; i++) outView.setUint32(4 * i, halfToFloatBits(view.getUint16(2 * i, true)), true);
+  return out;
+}
+
+/** A 0-d integer tensor's value as JSON (a decimal string beyond 2^53). */
+function numberOf(bytes: Uint8Array, dtype: DType): JsonValue {
+  const v = viewAs(dtype, bytes.slice(0, itemSize(dtype)))[0];
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  return typeof v === 'number' ? v : null;
 }

@@ -25,6 +25,7 @@ import { elementCount, readChunks } from '../../core/tensor.js';
 import type { WriteTarget } from '../../io/byte-sink.js';
 import { encodeUtf8 } from '../../io/cursor.js';
 import { ZipWriter } from '../../io/zip/writer.js';
+import { undoRecordedChanges } from './restore.js';
 import { STORAGE_CLASS, WIDER_DTYPE } from './storage-types.js';
 import { type PicklePlan, pickleFlat, pickleStructure, structureMismatch } from './write-structure.js';
 
@@ -47,7 +48,9 @@ const COPY_CHUNK_BYTES = 1 << 22;
  * structure values its weights_only unpickler cannot read (bytes, sets, other classes);
  * INVALID_STRUCTURE for a malformed structure or tensor data that disagrees with its shape.
  */
-export async function writePt(model: Model, target: WriteTarget, options: WriteOptions): Promise<void> {
+export async function writePt(source: Model, target: WriteTarget, options: WriteOptions): Promise<void> {
+  // A model nnport moved out of PyTorch (into Keras) comes back with its names, layouts and dtypes
+  const model = await undoRecordedChanges(source, options.onWarning);
   const archive = archiveName(options, model.metadata);
   checkTensors(model);
   const plan = planPickle(model, options);

@@ -13,24 +13,8 @@
  * The converter's Python reader (`quantization.py` `dequantize_weights`) rounds float32 results
  * with `np.round` too; nnport follows tfjs-core, which the browser runs.
  */
+import { halfToFloatBits } from '../../core/half-bits.js';
 import type { Quantization } from './manifest.js';
-
-/** binary16 bits → binary32 bits, the exact widening. */
-export function halfToFloatBits(h: number): number {
-  const sign = (h & 0x8000) << 16;
-  const exp = (h >>> 10) & 0x1f;
-  let man = h & 0x3ff;
-  if (exp === 0x1f) return (sign | 0x7f800000 | (man << 13)) >>> 0;
-  if (exp !== 0) return (sign | ((exp + 112) << 23) | (man << 13)) >>> 0;
-  if (man === 0) return sign >>> 0;
-  // Subnormal: shift the mantissa up until its leading 1 reaches the hidden-bit position.
-  let e = 113;
-  while ((man & 0x400) === 0) {
-    man <<= 1;
-    e--;
-  }
-  return (sign | (e << 23) | ((man & 0x3ff) << 13)) >>> 0;
-}
 
 /** The stored values as numbers (little-endian uint8 or uint16). */
 function storedValues(stored: 'uint8' | 'uint16', bytes: Uint8Array, count: number): ArrayLike<number> {

@@ -10,6 +10,10 @@ import { dtypeOfHdf5, hdf5TypeName } from './dtype.js';
 import { hdf5Error } from './errors.js';
 import type { H5Module, H5Wasm } from './module.js';
 
+/** HDF5's string type class and UTF-8 character set (H5Tpublic.h). */
+const H5T_STRING = 3;
+const H5T_CSET_UTF8 = 1;
+
 /**
  * Filters built into the HDF5 library by id (H5Zpublic.h): deflate 1, shuffle 2, fletcher32 3,
  * nbit 5, scaleoffset 6. szip (4) needs libaec, which h5wasm is not known to include.
@@ -111,8 +115,10 @@ export class Hdf5View {
     );
     let value: unknown;
     try {
+      const md = attr.metadata;
       // `value`, not `json_value`: the latter turns 64-bit integers into lossy doubles
-      value = attr.value;
+      value =
+        md.type === H5T_STRING && md.cset !== H5T_CSET_UTF8 ? this.#utf8Strings(path, name) : attr.value;
     } catch (e) {
       throw new NnportError(
         'UNSUPPORTED_DTYPE',
@@ -127,6 +133,45 @@ export class Hdf5View {
     const json = toJson(value);
     const shape = attr.shape ?? [];
     return shape.length > 1 && Array.isArray(json) ? nest(json, shape) : json;
+  }
+
+  /**
+   * A string attribute whose type says ASCII, decoded as UTF-8. h5py stores Python `bytes` (what
+   * Keras writes its JSON configs and names as) with the ASCII character set whatever the bytes
+   * are, and Keras decodes them as UTF-8; h5wasm would decode them as windows-1252 (fixed length)
+   * or Latin-1 (variable length), garbling any non-ASCII layer name. ASCII is a subset of UTF-8,
+   * so true ASCII reads the same.
+   */
+  #utf8Strings(path: string, name: string): string | string[] {
+    const m = this.#module;
+    const id = this.#file.file_id;
+    const md = m.get_attribute_metadata(id, path, name);
+    const count = md.total_size;
+    const bytes = md.size * count;
+    const ptr = m._malloc(Math.max(bytes, 1));
+    const out: string[] = [];
+    try {
+      m.get_attribute_data(id, path, name, BigInt(ptr));
+      if (md.vlen) {
+        const ptrs = new Uint32Array(m.HEAPU8.buffer.slice(ptr, ptr + 4 * count));
+        try {
+          for (const p of ptrs) out.push(m.UTF8ToString(p));
+        } finally {
+          m.reclaim_vlen_memory(id, path, name, BigInt(ptr));
+        }
+      } else {
+        const raw = m.HEAPU8.slice(ptr, ptr + bytes);
+        const decoder = new TextDecoder('utf-8');
+        for (let i = 0; i < count; i++) {
+          const item = raw.subarray(i * md.size, (i + 1) * md.size);
+          const end = item.indexOf(0);
+          out.push(decoder.decode(end < 0 ? item : item.subarray(0, end)));
+        }
+      }
+    } finally {
+      m._free(ptr);
+    }
+    return (md.shape ?? []).length === 0 ? (out[0] ?? '') : out;
   }
 
   /** A dataset's description; INVALID_STRUCTURE when `path` is not a dataset. */

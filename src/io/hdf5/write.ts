@@ -15,7 +15,8 @@
  * floats, strings, references and compounds only (its JS layer refuses `<e` with "Float16 not
  * supported", its C layer 2-byte floats with "Float size not supported"; enums such as h5py's
  * bool are not writable), and it exports none of the HDF5 C functions (`H5Tcopy`,
- * `H5Tset_fields`, `H5Dcreate2`) that would build an IEEE half type. Those are UNSUPPORTED_DTYPE.
+ * `H5Tset_fields`, `H5Dcreate2`) that would build an IEEE half type. Those are UNSUPPORTED_DTYPE
+ * here; the Keras writer stores them widened (float32, uint8) and records it.
  */
 import type { DType } from '../../core/dtype.js';
 import { byteLengthOf } from '../../core/dtype.js';
