@@ -9,11 +9,21 @@ import { resolve } from 'node:path';
 import { test } from 'node:test';
 import type { Model } from '../../src/core/model.js';
 import { tensorFromBytes } from '../../src/core/tensor.js';
+import type { ExecTensor } from '../../src/exec/kernel.js';
 import { SHARD_BYTES } from '../../src/formats/tfjs/write.js';
 import { closeAllFiles } from '../../src/node.js';
 import { rejectsWith } from '../assert-errors.js';
+import { assertClose, runOrt } from '../exec/core-harness.js';
 import { randomBytes } from './build.js';
-import { hexByName, numpyOf, readBack, readFixture, runBoth, writeToMemory } from './write-helpers.js';
+import {
+  hexByName,
+  inputsFor,
+  numpyOf,
+  readBack,
+  readFixture,
+  runBoth,
+  writeToMemory,
+} from './write-helpers.js';
 
 test.after(() => closeAllFiles());
 
@@ -115,6 +125,17 @@ for (const [rel, names] of KERAS) {
     const [a, c] = await runBoth(src, back, 11);
     assert.ok(a.length > 0);
     assert.deepEqual(c, a);
+    // The TF.js model as ONNX under onnxruntime gives what nnport's executor computes on the Keras graph
+    const feeds = inputsFor(src, 11);
+    const ort = await runOrt(back, feeds);
+    (back.graph?.outputs ?? []).forEach((o, i) => {
+      assertClose(
+        ort[o.name] as ExecTensor,
+        a[i] as ExecTensor,
+        1e-5,
+        `${rel} ${o.name}: onnxruntime on TF.js→ONNX vs executor on Keras`,
+      );
+    });
   });
 }
 
