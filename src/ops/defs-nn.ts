@@ -177,8 +177,11 @@ const matmulInfer: InferFn = (ctx) => {
   const rank = Math.max(batchA.length, batchB.length);
   const batch: Dim[] = [];
   for (let i = 0; i < rank; i++) {
-    const x = batchA[i - (rank - batchA.length)] ?? 1;
-    const y = batchB[i - (rank - batchB.length)] ?? 1;
+    // a missing leading dim is 1; an unknown one (null) stays unknown
+    const ia = i - (rank - batchA.length);
+    const ib = i - (rank - batchB.length);
+    const x = ia < 0 ? 1 : (batchA[ia] as Dim);
+    const y = ib < 0 ? 1 : (batchB[ib] as Dim);
     if (x === 1) batch.push(y);
     else if (y === 1 || x === y) batch.push(x);
     else if (typeof x === 'number' && typeof y === 'number')

@@ -220,6 +220,10 @@ def norm_axis(cfg, rank):
 
 
 def call(layer, ws, xs, keras3):
+    from keras_forward_layers2 import call2  # more layers (and options of these) first
+    more = call2(layer, ws, xs, keras3)
+    if more is not None:
+        return more
     cls, cfg = layer['class_name'], layer['config']
     x = xs[0]
     act = lambda v: activation(cfg.get('activation', 'linear'), v, keras3)

@@ -68,7 +68,11 @@ async function readKerasArchive(source: ByteSource): Promise<Model> {
       `zip has neither ${CONFIG} nor ${WEIGHTS}: not a .keras archive`,
     );
   }
-  const modelConfig = configText === undefined ? undefined : parseJson(configText, CONFIG);
+  if (configText === undefined) {
+    // Keras always writes config.json; without it the weights cannot be matched to layers
+    throw new NnportError('MISSING_FILE', `archive has no ${CONFIG} member`, { file: source.name });
+  }
+  const modelConfig = parseJson(configText, CONFIG);
   const meta = metadataText === undefined ? undefined : parseJson(metadataText, METADATA);
   const keras: Record<string, JsonValue> = { format: 'keras-v3' };
   const m =

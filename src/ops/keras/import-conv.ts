@@ -9,26 +9,28 @@ import { attr, type LayerContext } from './context.js';
 import { finish } from './import-core.js';
 import type { LayerImporter } from './import-table.js';
 
-function channelsLast(ctx: LayerContext): boolean {
+/** True unless the layer says `channels_first`. */
+export function channelsLast(ctx: LayerContext): boolean {
   const f = ctx.str('data_format', 'channels_last');
   return f !== 'channels_first';
 }
 
 /** x moved to channels-first (a Transpose when channels_last). */
-function toNchw(ctx: LayerContext, x: string, rank: number): string {
+export function toNchw(ctx: LayerContext, x: string, rank: number): string {
   if (!channelsLast(ctx)) return x;
   const perm = [0, rank - 1, ...Array.from({ length: rank - 2 }, (_, i) => i + 1)];
   return ctx.emit('Transpose', [x], { perm: attr(perm) });
 }
 
 /** y (channels-first) back to the layer's layout, as output `out`. */
-function fromNchw(ctx: LayerContext, y: string, rank: number, out: string): string {
+export function fromNchw(ctx: LayerContext, y: string, rank: number, out: string): string {
   if (!channelsLast(ctx)) return ctx.emit('Identity', [y], {}, out);
   const perm = [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2), 1];
   return ctx.emit('Transpose', [y], { perm: attr(perm) }, out);
 }
 
-function autoPad(ctx: LayerContext): string {
+/** Keras `padding` as ONNX auto_pad (TF's `same` puts the extra pixel after). */
+export function autoPad(ctx: LayerContext): string {
   const p = ctx.str('padding', 'valid').toLowerCase();
   if (p === 'same') return 'SAME_UPPER';
   if (p === 'valid') return 'VALID';
@@ -36,9 +38,16 @@ function autoPad(ctx: LayerContext): string {
 }
 
 /** A kernel [k…, a, b] as a Transpose to [b, a, k…]. */
-function oihw(ctx: LayerContext, kernel: string, n: number): string {
+export function oihw(ctx: LayerContext, kernel: string, n: number): string {
   const perm = [n + 1, n, ...Array.from({ length: n }, (_, i) => i)];
   return ctx.emit('Transpose', [kernel], { perm: attr(perm) });
+}
+
+/** A rank-3 input padded with `(k − 1)·dilation` zeros before its first step (time axis). */
+function causalPad(ctx: LayerContext, x: string, k1: number, dilation: number): string {
+  const p = k1 * dilation;
+  const pads = channelsLast(ctx) ? [0, p, 0, 0, 0, 0] : [0, 0, p, 0, 0, 0];
+  return ctx.emit('Pad', [x, ctx.int64('causal_pads', pads)], { mode: attr('constant') });
 }
 
 function conv(n: number): LayerImporter {
@@ -50,13 +59,21 @@ function conv(n: number): LayerImporter {
     const k = ctx.ints('kernel_size', n, 1);
     const groups = ctx.num('groups', 1);
     const kernel = ctx.weight(0, [...k, cin / groups, filters]);
-    const inputs = [toNchw(ctx, x, rank), oihw(ctx, kernel, n)];
+    const dilations = ctx.ints('dilation_rate', n, 1);
+    // Conv1D `causal`: (k − 1)·dilation zeros before the first step, then a VALID convolution
+    const causal = n === 1 && ctx.str('padding', 'valid').toLowerCase() === 'causal';
+    const nchw = toNchw(
+      ctx,
+      causal ? causalPad(ctx, x, (k[0] as number) - 1, dilations[0] as number) : x,
+      rank,
+    );
+    const inputs = [nchw, oihw(ctx, kernel, n)];
     if (ctx.bool('use_bias', true)) inputs.push(ctx.weight(1, [filters]));
     const y = ctx.emit('Conv', inputs, {
-      auto_pad: attr(autoPad(ctx)),
+      auto_pad: attr(causal ? 'VALID' : autoPad(ctx)),
       kernel_shape: attr(k),
       strides: attr(ctx.ints('strides', n, 1)),
-      dilations: attr(ctx.ints('dilation_rate', n, 1)),
+      dilations: attr(dilations),
       group: attr(groups),
     });
     finish(ctx, fromNchw(ctx, y, rank, ctx.tmp('conv')));
@@ -110,46 +127,6 @@ const separable2d: LayerImporter = (ctx) => {
   const pw = [d, oihw(ctx, ctx.weight(1, [1, 1, cin * mult, filters]), 2)];
   if (ctx.bool('use_bias', true)) pw.push(ctx.weight(2, [filters]));
   const y = ctx.emit('Conv', pw, { kernel_shape: attr([1, 1]) });
-  finish(ctx, fromNchw(ctx, y, 4, ctx.tmp('conv')));
-};
-
-const conv2dTranspose: LayerImporter = (ctx) => {
-  const x = ctx.input();
-  const last = channelsLast(ctx);
-  const cin = ctx.dim(x, last ? -1 : 1);
-  const filters = ctx.num('filters', 0);
-  const k = ctx.ints('kernel_size', 2, 1);
-  const s = ctx.ints('strides', 2, 1);
-  const d = ctx.ints('dilation_rate', 2, 1);
-  if (ctx.config.output_padding !== undefined && ctx.config.output_padding !== null)
-    throw ctx.error('output_padding is not supported', 'UNSUPPORTED_OP');
-  // Keras kernel [k…, out, in]; ConvTranspose wants [in, out, k…].
-  const w = oihw(ctx, ctx.weight(0, [...k, filters, cin]), 2);
-  const inputs = [toNchw(ctx, x, 4), w];
-  if (ctx.bool('use_bias', true)) inputs.push(ctx.weight(1, [filters]));
-  const same = autoPad(ctx) === 'SAME_UPPER';
-  const pads = [0, 0, 0, 0];
-  if (same) {
-    // output = input·stride; the padding TF removes puts the smaller half first
-    for (let i = 0; i < 2; i++) {
-      const size = ctx.dim(x, last ? i + 1 : i + 2);
-      const total = Math.max(
-        0,
-        (s[i] as number) * (size - 1) +
-          ((k[i] as number) - 1) * (d[i] as number) +
-          1 -
-          size * (s[i] as number),
-      );
-      pads[i] = Math.floor(total / 2);
-      pads[i + 2] = total - Math.floor(total / 2);
-    }
-  }
-  const y = ctx.emit('ConvTranspose', inputs, {
-    kernel_shape: attr(k),
-    strides: attr(s),
-    dilations: attr(d),
-    pads: attr(pads),
-  });
   finish(ctx, fromNchw(ctx, y, 4, ctx.tmp('conv')));
 };
 
@@ -233,7 +210,6 @@ export const CONV: ReadonlyMap<string, LayerImporter> = new Map([
   ['Conv3D', conv(3)],
   ['DepthwiseConv2D', depthwise2d],
   ['SeparableConv2D', separable2d],
-  ['Conv2DTranspose', conv2dTranspose],
   ['MaxPooling1D', pool('MaxPool', 1)],
   ['MaxPooling2D', pool('MaxPool', 2)],
   ['MaxPooling3D', pool('MaxPool', 3)],
@@ -252,6 +228,8 @@ export const CONV: ReadonlyMap<string, LayerImporter> = new Map([
   ['GlobalMaxPooling3D', globalPool('ReduceMax', 3)],
   ['ZeroPadding1D', zeroPadding(1)],
   ['ZeroPadding2D', zeroPadding(2)],
+  ['ZeroPadding3D', zeroPadding(3)],
   ['UpSampling1D', upSampling(1)],
   ['UpSampling2D', upSampling(2)],
+  ['UpSampling3D', upSampling(3)],
 ]);

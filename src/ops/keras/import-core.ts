@@ -35,7 +35,26 @@ const relu: LayerImporter = (ctx) => {
   const max = ctx.config.max_value;
   const slope = ctx.num('negative_slope', 0);
   const threshold = ctx.num('threshold', 0);
-  if (threshold !== 0) throw ctx.error('ReLU threshold other than 0 is not supported', 'UNSUPPORTED_OP');
+  if (threshold !== 0) {
+    // Keras: x where x > threshold else 0, clipped to [0, max_value], minus slope·relu(threshold − x)
+    const kept = ctx.emit('Where', [
+      ctx.emit('Greater', [x, ctx.floats('threshold', [], [threshold])]),
+      x,
+      ctx.floats('zero', [], [0]),
+    ]);
+    const clipped =
+      typeof max === 'number'
+        ? ctx.emit('Clip', [kept, ctx.floats('zero', [], [0]), ctx.floats('max', [], [max])])
+        : kept;
+    if (slope === 0) {
+      ctx.emit('Identity', [clipped], {}, ctx.out());
+      return;
+    }
+    const below = ctx.emit('Relu', [ctx.emit('Sub', [ctx.floats('threshold', [], [threshold]), x])]);
+    const neg = ctx.emit('Mul', [below, ctx.floats('slope', [], [slope])]);
+    ctx.emit('Sub', [clipped, neg], {}, ctx.out());
+    return;
+  }
   const y = slope === 0 ? ctx.emit('Relu', [x]) : ctx.emit('LeakyRelu', [x], { alpha: attr(slope, true) });
   if (typeof max === 'number') ctx.emit('Clip', [y, '', ctx.floats('max', [], [max])], {}, ctx.out());
   else ctx.emit('Identity', [y], {}, ctx.out());

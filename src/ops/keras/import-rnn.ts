@@ -6,7 +6,9 @@
  * on the stored weights (Transpose, Split/Concat to reorder gates), so the arrays stay bit for bit.
  * GRU `reset_after` is ONNX `linear_before_reset` (its bias [2, 3·units] is already [Wb, Rb]).
  * Data is [batch, time, features] as in Keras: transposed to ONNX's time-major layout and back.
- * Bidirectional layers become one bidirectional ONNX node (forward weights first).
+ * Bidirectional layers become one bidirectional ONNX node (forward weights first); merge_mode
+ * concat/sum/mul/ave/None and `return_state` give Keras's outputs ([y…, forward states, backward
+ * states]).
  */
 import type { Tensor } from '../../core/tensor.js';
 import { type RnnActivation, rnnActivation } from './activations.js';
@@ -142,12 +144,26 @@ function activationAttrs(
 
 /** Reverses axis 0 (time, in the time-major layout). */
 function reverseTime(ctx: LayerContext, x: string): string {
+  return reverseAxes(ctx, x, [0]);
+}
+
+/** Reverses each of `axes`. */
+function reverseAxes(ctx: LayerContext, x: string, axes: readonly number[]): string {
   return ctx.emit('Slice', [
     x,
-    ctx.int64('starts', [-1]),
-    ctx.int64('ends', [Number.MIN_SAFE_INTEGER]),
-    ctx.int64('axes', [0]),
-    ctx.int64('steps', [-1]),
+    ctx.int64(
+      'starts',
+      axes.map(() => -1),
+    ),
+    ctx.int64(
+      'ends',
+      axes.map(() => Number.MIN_SAFE_INTEGER),
+    ),
+    ctx.int64('axes', [...axes]),
+    ctx.int64(
+      'steps',
+      axes.map(() => -1),
+    ),
   ]);
 }
 
@@ -163,8 +179,13 @@ function run(ctx: LayerContext, cell: Cell, bidirectional: boolean, mergeMode: s
   const isBack = (t: Tensor): boolean => /(^|\/)backward_/.test(t.name);
   const back = all.filter(isBack);
   const ordered = bidirectional && back.length === per ? [...all.filter((t) => !isBack(t)), ...back] : all;
+  // A wrapped layer with go_backwards: Keras's forward layer reads the sequence reversed and its
+  // backward layer reads it in order, so their weights go to the ONNX reverse and forward
+  // directions, and the outputs come back time-reversed with the directions swapped (below).
+  const swap = bidirectional && flag(cell.config, 'go_backwards', false);
+  const at = (d: number): number => (swap ? dirs - 1 - d : d);
   const ds = Array.from({ length: dirs }, (_, d) =>
-    direction(ctx, cell, ordered.slice(d * per, (d + 1) * per), features),
+    direction(ctx, cell, ordered.slice(at(d) * per, (at(d) + 1) * per), features),
   );
   const w = joined(
     ctx,
@@ -192,7 +213,7 @@ function run(ctx: LayerContext, cell: Cell, bidirectional: boolean, mergeMode: s
       throw ctx.error(`takes ${cell.kind.states * dirs} initial states, got ${states.length}`);
     for (let s = 0; s < cell.kind.states; s++) {
       const perDir = Array.from({ length: dirs }, (_, d) =>
-        ctx.emit('Unsqueeze', [states[d * cell.kind.states + s] as string, ctx.int64('axis0', [0])]),
+        ctx.emit('Unsqueeze', [states[at(d) * cell.kind.states + s] as string, ctx.int64('axis0', [0])]),
       );
       init.push(joined(ctx, perDir));
     }
@@ -202,36 +223,75 @@ function run(ctx: LayerContext, cell: Cell, bidirectional: boolean, mergeMode: s
   while (inputs.at(-1) === '') inputs.pop();
   const outs = [ctx.tmp('Y'), ctx.tmp('Y_h'), ...(cell.kind.op === 'LSTM' ? [ctx.tmp('Y_c')] : [])];
   ctx.emit(cell.kind.op, inputs, attrs, outs);
-  const [y, yh, yc] = outs as [string, string, string | undefined];
+  const flip = (v: string, axes: number[]): string => (swap ? reverseAxes(ctx, v, axes) : v);
+  const y = flip(outs[0] as string, [0, 1]);
+  const yh = flip(outs[1] as string, [0]);
+  const yc = outs[2] === undefined ? undefined : flip(outs[2], [0]);
   const sequences = flag(cell.config, 'return_sequences', false);
+  const returnState = flag(cell.config, 'return_state', false);
   if (!bidirectional) {
     if (sequences) {
       let t = ctx.emit('Squeeze', [y, ctx.int64('axis1', [1])]);
       if (goBackwards) t = reverseTime(ctx, t);
       ctx.emit('Transpose', [t], { perm: attr([1, 0, 2]) }, ctx.out());
     } else ctx.emit('Squeeze', [yh, ctx.int64('axis0', [0])], {}, ctx.out());
-    if (flag(cell.config, 'return_state', false)) {
-      ctx.emit('Squeeze', [yh, ctx.int64('axis0', [0])], {}, ctx.out(1));
-      if (yc !== undefined) ctx.emit('Squeeze', [yc, ctx.int64('axis0', [0])], {}, ctx.out(2));
-    }
+    if (returnState) states1(ctx, [yh, ...(yc === undefined ? [] : [yc])], 1, 1);
     return;
   }
-  // y [T, 2, B, U] / yh [2, B, U]: directions side by side on the last axis, or combined
+  // y [T, 2, B, U] / yh [2, B, U]: directions side by side on the last axis, combined, or apart
   const dirAxis = sequences ? 1 : 0;
   const src = sequences ? y : yh;
+  let next = 1;
   if (mergeMode === 'concat') {
     const t = ctx.emit('Transpose', [src], { perm: attr(sequences ? [2, 0, 1, 3] : [1, 0, 2]) });
     ctx.emit('Reshape', [t, ctx.int64('shape', sequences ? [0, 0, -1] : [0, -1])], {}, ctx.out());
-    return;
+  } else if (mergeMode === 'none') {
+    // Keras returns [forward, backward] as two outputs
+    const halves = [ctx.tmp('fw'), ctx.tmp('bw')];
+    ctx.emit('Split', [src], { axis: attr(dirAxis) }, halves);
+    halves.forEach((h, d) => {
+      const out = optionalOut(ctx, d);
+      if (out === undefined) return;
+      const q = ctx.emit('Squeeze', [h, ctx.int64('axis', [dirAxis])]);
+      if (sequences) ctx.emit('Transpose', [q], { perm: attr([1, 0, 2]) }, out);
+      else ctx.emit('Identity', [q], {}, out);
+    });
+    next = 2;
+  } else {
+    const op = { sum: 'ReduceSum', mul: 'ReduceProd', ave: 'ReduceMean' }[mergeMode];
+    if (op === undefined) throw ctx.error(`merge_mode '${mergeMode}' is not supported`, 'UNSUPPORTED_OP');
+    const m =
+      op === 'ReduceSum'
+        ? ctx.emit(op, [src, ctx.int64('axes', [dirAxis])], { keepdims: attr(0) })
+        : ctx.emit(op, [src], { axes: attr([dirAxis]), keepdims: attr(0) });
+    if (sequences) ctx.emit('Transpose', [m], { perm: attr([1, 0, 2]) }, ctx.out());
+    else ctx.emit('Identity', [m], {}, ctx.out());
   }
-  const op = { sum: 'ReduceSum', mul: 'ReduceProd', ave: 'ReduceMean' }[mergeMode];
-  if (op === undefined) throw ctx.error(`merge_mode '${mergeMode}' is not supported`, 'UNSUPPORTED_OP');
-  const m =
-    op === 'ReduceSum'
-      ? ctx.emit(op, [src, ctx.int64('axes', [dirAxis])], { keepdims: attr(0) })
-      : ctx.emit(op, [src], { axes: attr([dirAxis]), keepdims: attr(0) });
-  if (sequences) ctx.emit('Transpose', [m], { perm: attr([1, 0, 2]) }, ctx.out());
-  else ctx.emit('Identity', [m], {}, ctx.out());
+  if (returnState) states1(ctx, [yh, ...(yc === undefined ? [] : [yc])], 2, next);
+}
+
+/** Output `k` when something reads it (the builder reserves only the outputs the model uses). */
+function optionalOut(ctx: LayerContext, k: number): string | undefined {
+  try {
+    return ctx.out(k);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The final states as outputs `first`, `first + 1` …: per direction (forward first) h, then c
+ * for an LSTM, each [batch, units] — Keras's `return_state` order (`[y, *fw_states, *bw_states]`).
+ */
+function states1(ctx: LayerContext, finals: readonly string[], dirs: number, first: number): void {
+  for (let d = 0; d < dirs; d++) {
+    finals.forEach((f, s) => {
+      const out = optionalOut(ctx, first + d * finals.length + s);
+      if (out === undefined) return;
+      const one = dirs === 1 ? f : ctx.emit('Slice', [f, ctx.int64('from', [d]), ctx.int64('to', [d + 1])]);
+      ctx.emit('Squeeze', [one, ctx.int64('axis0', [0])], {}, out);
+    });
+  }
 }
 
 function recurrent(className: string): LayerImporter {
@@ -249,7 +309,6 @@ const bidirectional: LayerImporter = (ctx) => {
   if (kind === undefined)
     throw ctx.error(`wraps ${inner.class_name}, which is not LSTM, GRU or SimpleRNN`, 'UNSUPPORTED_OP');
   const c = inner.config;
-  if (flag(c, 'return_state', false)) throw ctx.error('return_state is not supported', 'UNSUPPORTED_OP');
   const mode = ctx.config.merge_mode;
   run(ctx, { kind, units: num(c, 'units', 0), config: c }, true, typeof mode === 'string' ? mode : 'none');
 };
