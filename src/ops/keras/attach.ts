@@ -9,7 +9,9 @@ import type { JsonValue, Model } from '../../core/model.js';
 import type { Tensor } from '../../core/tensor.js';
 import { isObject } from './config.js';
 import { WEIGHT_ERRORS } from './context.js';
-import { importKeras } from './import.js';
+import { importKeras, type KerasImportOptions } from './import.js';
+import { isKeras1, upgradeKeras1Config } from './keras1.js';
+import { keras1Weights } from './keras1-weights.js';
 
 /** Weights per layer name from a reader's `layers` list ({name, weights: [tensor names]}). */
 function fromLayerList(list: JsonValue | undefined, tensors: readonly Tensor[]): (layer: string) => Tensor[] {
@@ -35,10 +37,13 @@ function withGraph(
   config: JsonValue,
   weights: (l: string) => Tensor[],
   keras3: boolean,
+  adaptWeights?: KerasImportOptions['adaptWeights'],
 ): Model {
   let result: ReturnType<typeof importKeras>;
   try {
-    result = importKeras(config, { weights, keras3, tensorNames: model.tensors.map((t) => t.name) });
+    const tensorNames = model.tensors.map((t) => t.name);
+    const options = { weights, keras3, tensorNames };
+    result = importKeras(config, adaptWeights === undefined ? options : { ...options, adaptWeights });
   } catch (e) {
     // A config nnport cannot make a graph of (an unsupported activation, a Sequential without an
     // input shape) leaves the weights readable: no graph, and why in `graphError`. Weights that
@@ -67,7 +72,14 @@ export function attachKerasGraph(model: Model): Model {
   if (!isObject(keras) || keras.modelConfig === undefined) return model;
   const version = typeof keras.kerasVersion === 'string' ? keras.kerasVersion : '';
   const keras3 = /^3\./.test(version);
-  return withGraph(model, keras.modelConfig, fromLayerList(keras.layers, model.tensors), keras3);
+  const weights = fromLayerList(keras.layers, model.tensors);
+  if (isKeras1(version, keras.modelConfig)) {
+    // Keras 1: upgraded to Keras 2's spelling and weight layout first (docs/formats/keras1.md)
+    const backend = typeof keras.backend === 'string' ? keras.backend : '';
+    const adapt = keras1Weights({ config: keras.modelConfig, backend, version });
+    return withGraph(model, upgradeKeras1Config(keras.modelConfig, backend), weights, false, adapt);
+  }
+  return withGraph(model, keras.modelConfig, weights, keras3);
 }
 
 /** The model with `graph` set for a TF.js layers-model (`modelTopology` is a Keras config). */

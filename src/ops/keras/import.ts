@@ -28,6 +28,8 @@ export interface KerasImportOptions {
   readonly keras3: boolean;
   /** Every tensor name of the model: values the import makes never take one. */
   readonly tensorNames?: readonly string[];
+  /** Turns a layer's stored weights into the ones its importer reads (Keras 1: keras1-weights.ts). */
+  readonly adaptWeights?: (layer: string, stored: Tensor[], b: KerasServices) => Tensor[];
 }
 
 /** The translated graph and what the translation found. */
@@ -89,7 +91,7 @@ class Builder implements KerasServices {
         this.shapes.declare({ name: t.name, dtype: t.dtype, shape: t.shape });
       }
     }
-    return ws;
+    return this.#options.adaptWeights?.(layer, ws, this) ?? ws;
   }
 }
 
