@@ -7,7 +7,7 @@
  * windows of the group's concatenated shards (a copy only for a tensor crossing a shard
  * boundary); quantized data are decoded on first read (dequantize.ts). The topology is kept
  * verbatim in `metadata.tfjs.modelTopology`; a layers-model's Keras config becomes `model.graph`
- * (src/ops/keras/attach.ts).
+ * (src/ops/keras/attach.ts), a graph-model's GraphDef too (src/ops/tfjs/attach.ts).
  */
 import { byteLengthOf, type DType } from '../../core/dtype.js';
 import { NnportError } from '../../core/errors.js';
@@ -19,6 +19,7 @@ import type { ByteSource } from '../../io/byte-source.js';
 import { decodeUtf8 } from '../../io/cursor.js';
 import { isJsonObject, parseJsonExact } from '../../io/text/model-json.js';
 import { attachTfjsGraph } from '../../ops/keras/attach.js';
+import { attachTfjsGraphModel } from '../../ops/tfjs/attach.js';
 import { ConcatSource } from './concat-source.js';
 import { dequantize } from './dequantize.js';
 import { MODEL_JSON } from './detect.js';
@@ -205,5 +206,11 @@ export async function readTfjs(input: ReadInput, options: TfjsReadOptions = {}):
       if (p.entry.dtype !== undefined) tensors.push(tensorOf(p, data, g.index, p.entry.dtype));
     }
   }
-  return attachTfjsGraph({ format: TFJS_FORMAT, metadata, tensors });
+  const model = attachTfjsGraph({ format: TFJS_FORMAT, metadata, tensors });
+  try {
+    return await attachTfjsGraphModel(model);
+  } catch (e) {
+    if (e instanceof NnportError) e.locate(at.display, TFJS_FORMAT);
+    throw e;
+  }
 }
