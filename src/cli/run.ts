@@ -3,7 +3,6 @@
  * Exit 0 success, 1 a finding (diff found a difference), 2 usage or unreadable input. Errors are
  * one line on stderr; a stack trace only with --debug (DESIGN §3).
  */
-import { readFileSync } from 'node:fs';
 import { isNnportError } from '../core/errors.js';
 import { closeAllFiles } from '../node/file-source.js';
 import { CONVERT_HELP, convert } from './commands/convert.js';
@@ -13,6 +12,7 @@ import { INSPECT_HELP, inspect } from './commands/inspect.js';
 import { RUN_HELP, run } from './commands/run.js';
 import { SCAN_HELP, scan } from './commands/scan.js';
 import { VERIFY_HELP, verify } from './commands/verify.js';
+import { nnportVersion } from './version.js';
 
 interface Command {
   readonly help: string;
@@ -37,13 +37,6 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   },
   formats: { help: FORMATS_HELP, summary: 'list the formats nnport reads and writes', run: listFormats },
 };
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
-}
 
 function mainHelp(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
@@ -81,7 +74,7 @@ export async function main(argv: string[]): Promise<number> {
       return name === undefined ? 2 : 0;
     }
     if (name === '--version' || name === '-V') {
-      process.stdout.write(`${version()}\n`);
+      process.stdout.write(`${nnportVersion()}\n`);
       return 0;
     }
     const cmd = COMMANDS[name];

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -120,4 +120,24 @@ test('cli: a quantized model converts to its decoded values; a short shard fails
   const r = nnport('inspect', short);
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /^nnport: error: .*group1-shard1of1\.bin: tfjs: /);
+});
+
+test('cli: convert --to tfjs names this nnport in convertedBy', () => {
+  const src = writeBuilt(
+    buildModel({
+      groups: [
+        {
+          data: bytesOf(new Float32Array([1, 2])),
+          weights: [{ name: 'd/kernel', shape: [2], dtype: 'float32' }],
+        },
+      ],
+    }),
+  );
+  const out = join(mkdtempSync(join(tmpdir(), 'nnport-tfjs-cli-')), 'model.json');
+  const c = nnport('convert', src, out, '--to', 'tfjs');
+  assert.equal(c.code, 0, c.stderr);
+  const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
+  const json = JSON.parse(readFileSync(out, 'utf8')) as { convertedBy: string };
+  assert.equal(json.convertedBy, `nnport ${version}`);
+  assert.equal(nnport('--version').stdout.trim(), version);
 });

@@ -11,11 +11,13 @@ import type { Model } from '../../core/model.js';
 import { createTextPool, type TextPool } from '../../node/text-pool.js';
 import { chooseWriter, defaultOutput, openModel, saveModel } from '../../node.js';
 import { parse, positionals } from '../args.js';
+import { applyLayout, checkGraphPolicy } from '../graph-policy.js';
 import { readerOptions } from '../inputs.js';
 import { humanBytes, Progress, plural, printJson } from '../output.js';
+import { nnportVersion } from '../version.js';
 
 /** Help text. */
-export const CONVERT_HELP = `usage: nnport convert IN [OUT] [--to FORMAT] [--from FORMAT] [--layout long|matrix] [--force] [--json]
+export const CONVERT_HELP = `usage: nnport convert IN [OUT] [--to FORMAT] [--from FORMAT] [--layout L] [--force] [--json]
                       [--opset N] [--external-data auto|all|none]
                       [--input NAME=D1,D2,...] [--arrays PATH|none] [--partial]
 
@@ -25,9 +27,14 @@ target format's extension. Nothing is written unless the whole conversion succee
 
 options:
   --to FORMAT          output format id (see 'nnport formats'): json, csv, csv-matrix, txt, npz, npy,
-                       safetensors, pytorch, fiats, nexport-json, nexport-txt, onnx
+                       safetensors, pytorch, fiats, nexport-json, nexport-txt, onnx, mxnet,
+                       mxnet-params, keras, tfjs
   --from FORMAT        read IN as FORMAT instead of detecting it
-  --layout L           CSV layout: long (one value a row, the default) or matrix (a folder, one 2-D CSV a tensor)
+  --layout L           CSV layout: long (one value a row, the default) or matrix (a folder, one 2-D CSV a tensor);
+                       graph formats: nchw (channels-last image inputs and outputs of a Keras or TF.js
+                       graph taken and given channels-first, Transposes folded away) or nhwc (kept
+                       as the source has them, the default); either way recorded in the output's
+                       metadata (nnport.changes), see docs/layout.md
   --force              overwrite OUT if it exists
   --threads N          worker threads for text formats (default: one per core; 0 = none)
   --shard-bytes SIZE   safetensors only: write a sharded set (OUT is a folder with
@@ -58,7 +65,8 @@ examples:
   nnport convert model.pkl weights.csv
   nnport convert model.pt model.json --to fiats --activation relu
   nnport convert model.safetensors model.onnx --external-data all
-  nnport convert net-symbol.json net.onnx --input data=1,3,224,224`;
+  nnport convert net-symbol.json net.onnx --input data=1,3,224,224
+  nnport convert cnn.h5 cnn.onnx --layout nchw`;
 
 /** Writers that format text and gain from worker threads. */
 const TEXT_FORMATS = new Set(['json', 'csv', 'csv-matrix', 'txt']);
@@ -69,7 +77,7 @@ const TEXT_FORMATS = new Set(['json', 'csv', 'csv-matrix', 'txt']);
  * them, so the user sees the whole list before anything is written (DESIGN §3).
  */
 function foreignNodes(model: Model, writer: FormatPlugin): string[] {
-  const formatIds = new Set(['mxnet', 'keras']);
+  const formatIds = new Set(['mxnet', 'keras', 'tfjs']);
   return (model.graph?.nodes ?? [])
     .filter((n) => n.domain !== undefined && formatIds.has(n.domain) && n.domain !== writer.id)
     .map((n) => `${n.op} (${n.name})`);
@@ -100,9 +108,12 @@ function pickWriter(
   layout: string | undefined,
 ): FormatPlugin {
   let id = to;
-  if (layout !== undefined) {
+  if (layout !== undefined && layout !== 'nchw' && layout !== 'nhwc') {
     if (layout !== 'long' && layout !== 'matrix')
-      throw new NnportError('USAGE', `--layout is long or matrix, not '${layout}'`);
+      throw new NnportError(
+        'USAGE',
+        `--layout is long or matrix (CSV) or nchw or nhwc (graph formats), not '${layout}'`,
+      );
     if (id === undefined && out === undefined) id = 'csv';
     if (id === 'csv' && layout === 'matrix') id = 'csv-matrix';
   }
@@ -212,7 +223,8 @@ export async function convert(argv: string[]): Promise<number> {
   if (given !== undefined && values.to === undefined && values.layout === 'matrix' && writer.id === 'csv') {
     writer = chooseWriter(given, 'csv-matrix');
   }
-  const writerOptions: Record<string, unknown> = {};
+  // Formats that name their converter (TF.js convertedBy) say which nnport wrote them
+  const writerOptions: Record<string, unknown> = { version: nnportVersion() };
   if (values['shard-bytes'] !== undefined) {
     if (writer.id !== 'safetensors') throw new NnportError('USAGE', '--shard-bytes needs --to safetensors');
     if (given === undefined) throw new NnportError('USAGE', '--shard-bytes needs OUT, the folder to write');
@@ -248,16 +260,20 @@ async function run(
     input?: string[] | undefined;
     arrays?: string | undefined;
     partial?: boolean | undefined;
+    layout?: string | undefined;
   },
   pool: TextPool | undefined,
   writerOptions: Record<string, unknown>,
 ): Promise<number> {
   const shared = await readerOptions(values);
   const reader = pool === undefined ? shared : { ...shared, parallel: pool };
-  const model = await openModel(
+  const opened = await openModel(
     input,
     values.from === undefined ? { reader } : { from: values.from, reader },
   );
+  const graphNote = checkGraphPolicy(opened, writer, input);
+  if (graphNote !== undefined) process.stderr.write(`nnport: note: ${graphNote}\n`);
+  const model = applyLayout(opened, writer, values.layout, input);
   const foreign = foreignNodes(model, writer);
   if (foreign.length > 0 && values.partial !== true) {
     throw new NnportError(
