@@ -16,6 +16,9 @@ import io
 import h5py
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'peers'))
+from keras_h5_write import write_legacy  # noqa: E402
+
 out = sys.argv[1]
 rng = np.random.default_rng(11)
 
@@ -30,17 +33,7 @@ def pos(*shape):
 
 def legacy(path, config, weights, version='2.4.0'):
     """weights: [(layer, [(weight name, array)])] in layer order (layers without weights too)."""
-    with h5py.File(path, 'w') as f:
-        f.attrs['keras_version'] = version
-        f.attrs['backend'] = 'tensorflow'
-        f.attrs['model_config'] = json.dumps(config)
-        mw = f.create_group('model_weights')
-        mw.attrs['layer_names'] = [l.encode() for l, _ in weights]
-        for layer, ws in weights:
-            g = mw.create_group(layer)
-            g.attrs['weight_names'] = [('%s/%s:0' % (layer, n)).encode() for n, _ in ws]
-            for n, a in ws:
-                g['%s/%s:0' % (layer, n)] = a
+    write_legacy(path, config, weights, version)
 
 
 def seq(name, layers):

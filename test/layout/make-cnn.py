@@ -9,12 +9,13 @@ pooling, Dense), residual.h5 (functional: two convs added, a swish conv, an imag
 Dense head), stem.h5 (ZeroPadding2D first, strided Conv2D, BatchNorm, ReLU, UpSampling2D as the
 image output) and broken.h5 (a config no graph can be made of). Weights are seeded random values.
 """
-import json
 import os
 import sys
 
-import h5py
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'peers'))
+from keras_h5_write import write_legacy  # noqa: E402
 
 out = sys.argv[1]
 rng = np.random.default_rng(7)
@@ -30,17 +31,7 @@ def pos(*shape):
 
 def legacy(name, config, weights):
     """weights: [(layer, [(weight name, array)])] in layer order."""
-    with h5py.File(os.path.join(out, name), 'w') as f:
-        f.attrs['keras_version'] = '2.4.0'
-        f.attrs['backend'] = 'tensorflow'
-        f.attrs['model_config'] = json.dumps(config)
-        mw = f.create_group('model_weights')
-        mw.attrs['layer_names'] = [l.encode() for l, _ in weights]
-        for layer, ws in weights:
-            g = mw.create_group(layer)
-            g.attrs['weight_names'] = [('%s/%s:0' % (layer, n)).encode() for n, _ in ws]
-            for n, a in ws:
-                g['%s/%s:0' % (layer, n)] = a
+    write_legacy(os.path.join(out, name), config, weights, '2.4.0')
 
 
 def L(cls, name, **cfg):
