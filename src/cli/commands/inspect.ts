@@ -68,6 +68,32 @@ function codeSection(metadata: Readonly<Record<string, JsonValue>>): string[] {
   return out;
 }
 
+/**
+ * Keras Lambda layers carry Python code (Keras 2: base64 of the marshalled code object; Keras 3
+ * the same inside `{class_name: '__lambda__'}`): shown whole as text, never unmarshalled or run,
+ * so a reader sees what loading the file in Keras would execute (issue #7).
+ */
+function lambdaSection(metadata: Readonly<Record<string, JsonValue>>): string[] {
+  const out: string[] = [];
+  for (const section of ['keras', 'tfjs']) {
+    const m = metadata[section];
+    if (m === null || typeof m !== 'object' || Array.isArray(m)) continue;
+    const lambdas = (m as Record<string, JsonValue>).lambdas;
+    if (lambdas === null || typeof lambdas !== 'object' || Array.isArray(lambdas)) continue;
+    for (const [name, code] of Object.entries(lambdas)) {
+      if (out.length === 0) out.push('', 'Lambda layers (serialized Python code, shown as text, never run):');
+      const text = String(code);
+      out.push(`--- ${name}`);
+      // one-line base64 is wrapped at 76 columns; source text keeps its own lines
+      const lines = text.includes('\n')
+        ? text.replace(/\n$/, '').split('\n')
+        : (text.match(/.{1,76}/g) ?? ['']);
+      out.push(...lines.map((l) => `  ${l}`));
+    }
+  }
+  return out;
+}
+
 function fmt(x: number | null): string {
   if (x === null) return '-';
   return Number.isInteger(x) ? String(x) : x.toPrecision(6);
@@ -229,7 +255,7 @@ export async function inspect(argv: string[]): Promise<number> {
   }
   if (graph) lines.push(`graph: ${graph.nodes} nodes, ${graph.inputs} inputs, ${graph.outputs} outputs`);
   if (ops) lines.push(opsLine(ops));
-  lines.push(...codeSection(model.metadata));
+  lines.push(...codeSection(model.metadata), ...lambdaSection(model.metadata));
   const header = ['name', 'dtype', 'shape', 'parameters', 'bytes'];
   const right = [false, false, false, true, true];
   if (values.stats) {
