@@ -223,11 +223,11 @@ test('verify x.h5 x-nchw.onnx passes, feeding the NCHW side transposed', () => {
   );
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const j = JSON.parse(r.stdout);
-  assert.deepEqual(j.layout, { side: 'B', inputs: ['image'], outputs: ['c'] });
+  assert.deepEqual(j.layout, { side: 'B', to: 'NCHW', inputs: ['image'], outputs: ['c'] });
   assert.equal(j.passed, true);
   const t = nnport('verify', file('cnn-nchw.onnx'), file('cnn.h5'), '--input', 'image=1,10,8,3');
   assert.equal(t.code, 0, t.stdout + t.stderr);
-  assert.match(t.stdout, /A is channels-first/);
+  assert.match(t.stdout, /A was moved to NCHW by nnport/);
 });
 
 async function rejectsWith(args: string[], code: string): Promise<void> {

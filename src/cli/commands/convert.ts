@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { NnportError } from '../../core/errors.js';
 import type { FormatPlugin } from '../../core/format.js';
 import type { Model } from '../../core/model.js';
+import { withKerasConfig } from '../../formats/keras/export-hook.js';
 import { createTextPool, type TextPool } from '../../node/text-pool.js';
 import { chooseWriter, defaultOutput, openModel, saveModel } from '../../node.js';
 import { parse, positionals } from '../args.js';
@@ -273,7 +274,16 @@ async function run(
   );
   const graphNote = checkGraphPolicy(opened, writer, input);
   if (graphNote !== undefined) process.stderr.write(`nnport: note: ${graphNote}\n`);
-  const model = applyLayout(opened, writer, values.layout, input);
+  const laid = applyLayout(opened, writer, values.layout, input);
+  // Keras and TF.js write a graph from elsewhere as their own config (or warn, weights only)
+  const model =
+    writer.id === 'keras' || writer.id === 'tfjs'
+      ? await withKerasConfig(
+          laid,
+          { onWarning: (m) => process.stderr.write(`nnport: warning: ${m}\n`) },
+          writer.id,
+        )
+      : laid;
   const foreign = foreignNodes(model, writer);
   if (foreign.length > 0 && values.partial !== true) {
     throw new NnportError(

@@ -252,7 +252,7 @@ export async function verify(argv: string[]): Promise<number> {
   ];
   if (adapted !== undefined)
     lines.push(
-      `${adapted.side} is channels-first (--layout nchw): fed ${adapted.inputs.join(', ')} transposed from channels-last, ${adapted.outputs.length === 0 ? 'no output to transpose back' : `${adapted.outputs.join(', ')} transposed back`}`,
+      `${adapted.side} was moved to ${adapted.to} by nnport: fed ${adapted.inputs.join(', ')} transposed from the source's layout, ${adapted.outputs.length === 0 ? 'no output to transpose back' : `${adapted.outputs.join(', ')} transposed back`}`,
     );
   for (const p of plans) {
     const from = p.file === undefined ? `random (${p.a.dtype ?? p.b.dtype})` : p.source;

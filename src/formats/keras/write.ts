@@ -6,6 +6,9 @@
  *   root attributes `keras_version`, `backend`, `model_config` (and `training_config` when the
  *   source had one), weights under the group `model_weights`, so `keras.models.load_model` reads
  *   it. The config is written back verbatim; nnport does not check it against the weights.
+ * - A model with a graph and no Keras config (ONNX …) first gets one made of the graph
+ *   (export-graph.ts, docs/formats/keras-export.md) and is written as a full model; when the
+ *   graph has no Keras equivalent a warning says why and the weights are written alone.
  * - Any other model becomes a weights file (`save_weights` layout, for `model.load_weights`):
  *   root attributes `layer_names`, `backend`, `keras_version`, one group per layer.
  * Layer groups carry `weight_names` (`dense/kernel:0`), each the path of its dataset inside the
@@ -23,6 +26,7 @@ import { permuteBytes } from '../../core/permute.js';
 import { readTensorBytes } from '../../core/tensor.js';
 import type { WriteTarget } from '../../io/byte-sink.js';
 import { type DataReader, Hdf5Writer } from '../../io/hdf5/write.js';
+import { withKerasConfig } from './export-hook.js';
 import { joinPath } from './legacy.js';
 import { type KerasPlan, type PlannedWeight, planKeras } from './write-layout.js';
 
@@ -44,7 +48,8 @@ function isObject(v: JsonValue | undefined): v is JsonObject {
  * Writes `model` as a legacy Keras HDF5 file. UNREPRESENTABLE (naming the tensor) for tensors
  * Keras has no place or type for; nothing is written then.
  */
-export async function writeKeras(model: Model, target: WriteTarget, options: WriteOptions): Promise<void> {
+export async function writeKeras(source: Model, target: WriteTarget, options: WriteOptions): Promise<void> {
+  const model = await withKerasConfig(source, options);
   const plan = planKeras(model);
   const keras = isObject(model.metadata.keras) ? model.metadata.keras : {};
   const version = typeof keras.kerasVersion === 'string' ? keras.kerasVersion : DEFAULT_KERAS_VERSION;

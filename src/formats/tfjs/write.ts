@@ -8,6 +8,8 @@
  * - Read from Keras: `modelTopology` = `{class_name, config, keras_version, backend}` built from
  *   `metadata.keras.modelConfig`, the layout tfjs-layers' `LayersModel.save` writes and
  *   `loadLayersModel` reads; `format: "layers-model"`.
+ * - A graph from elsewhere (ONNX …): the Keras config made of it (keras/export-graph.ts), as
+ *   above; a warning and weights only when the graph has no Keras equivalent.
  * - Anything else: a weights-only model.json (`weightsManifest` only, no topology).
  * Weight names: write-names.ts. Only float32, int32 and bool, the dtypes tfjs-core decodes
  * without quantization, are written; anything else is refused (float64 is not narrowed).
@@ -18,6 +20,7 @@ import type { WriteOptions } from '../../core/format.js';
 import type { JsonValue, Model } from '../../core/model.js';
 import type { ByteSink, WriteTarget } from '../../io/byte-sink.js';
 import { BufferedWriter } from '../../io/writer.js';
+import { withKerasConfig } from '../keras/export-hook.js';
 import { type NamedTensor, planTfjsNames } from './write-names.js';
 
 /** Shard size tensorflowjs_converter uses by default (`--weight_shard_size_bytes`, 4 MiB). */
@@ -102,7 +105,8 @@ function topLevel(model: Model, version: string): Record<string, JsonValue> {
  * not find and for a target that cannot hold sibling files; nothing is written then.
  * The option `version` (the CLI passes nnport's) goes into `convertedBy`.
  */
-export async function writeTfjs(model: Model, target: WriteTarget, options: WriteOptions): Promise<void> {
+export async function writeTfjs(source: Model, target: WriteTarget, options: WriteOptions): Promise<void> {
+  const model = await withKerasConfig(source, options, 'tfjs');
   const named = planTfjsNames(model);
   checkDtypes(named);
   const top = topLevel(model, typeof options.version === 'string' ? options.version : '');

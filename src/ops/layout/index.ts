@@ -10,8 +10,8 @@ export {
 } from './channels-first.js';
 export { countTransposes, type OptimizeResult, optimizeTransposes } from './optimize.js';
 export {
-  channelsFirstRecord,
   hasLayoutRecord,
+  layoutMoveRecord,
   manifestChanges,
   type PermutedValue,
   withChange,
@@ -21,5 +21,5 @@ export {
   channelsLastView,
   type LayoutAdaptation,
   type PermSpec,
-  recordedChannelsLast,
+  recordedSourceLayout,
 } from './view.js';

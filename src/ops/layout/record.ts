@@ -85,15 +85,19 @@ function permuted(list: JsonValue | undefined): PermutedValue[] {
   return out;
 }
 
-/** The `to: 'NCHW'` layout change a model records, if any: the inputs and outputs it permuted. */
-export function channelsFirstRecord(
+/**
+ * The last layout move a model records, if any: `to: 'NCHW'` (`--layout nchw`) or `to: 'NHWC'`
+ * (a graph exported as a channels-last Keras model), with the inputs and outputs it permuted
+ * (each `to = from[perm]`).
+ */
+export function layoutMoveRecord(
   model: Model,
-): { inputs: PermutedValue[]; outputs: PermutedValue[] } | undefined {
+): { to: 'NCHW' | 'NHWC'; inputs: PermutedValue[]; outputs: PermutedValue[] } | undefined {
   const changes = manifestChanges(model);
   for (let i = changes.length - 1; i >= 0; i--) {
     const c = changes[i];
-    if (isObject(c) && c.change === 'layout' && c.to === 'NCHW')
-      return { inputs: permuted(c.inputs), outputs: permuted(c.outputs) };
+    if (isObject(c) && c.change === 'layout' && (c.to === 'NCHW' || c.to === 'NHWC'))
+      return { to: c.to, inputs: permuted(c.inputs), outputs: permuted(c.outputs) };
   }
   return undefined;
 }

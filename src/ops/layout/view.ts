@@ -1,14 +1,15 @@
 /**
- * The other direction of a `--layout nchw` conversion, for comparing with the source: the graph
- * of a model whose manifest records a move to channels-first, wrapped so it takes and gives
- * channels-last data again. Only the recorded inputs and outputs are touched, with Transposes
- * (which move elements, never change them).
+ * The other direction of a recorded layout move, for comparing with the source: the graph of a
+ * model whose manifest records a move (to channels-first by `--layout nchw`, or to channels-last
+ * by a Keras export), wrapped so it takes and gives data in the source's layout again. Only the
+ * recorded inputs and outputs are touched, with Transposes (which move elements, never change
+ * them).
  */
 import type { Graph } from '../../core/graph.js';
 import type { Model } from '../../core/model.js';
 import { transpose } from './channels-first.js';
 import { invertPerm, permuteShape } from './perm.js';
-import { channelsFirstRecord } from './record.js';
+import { layoutMoveRecord } from './record.js';
 import { WorkGraph } from './work-graph.js';
 
 /**
@@ -64,40 +65,44 @@ export interface PermSpec {
 }
 
 /**
- * `model` seen channels-last when its manifest records a move to channels-first: the wrapped
- * graph and the names of the inputs and outputs it transposes. Undefined when there is no record.
+ * `model` seen in its source's layout when its manifest records a layout move (to NCHW by
+ * `--layout nchw`, or to NHWC by a Keras export): the wrapped graph, the layout it was moved
+ * to and the names of the inputs and outputs it transposes. Undefined when there is no record.
  */
-export function recordedChannelsLast(
+export function recordedSourceLayout(
   model: Model,
-): { model: Model; inputs: string[]; outputs: string[] } | undefined {
-  const rec = channelsFirstRecord(model);
+): { model: Model; to: 'NCHW' | 'NHWC'; inputs: string[]; outputs: string[] } | undefined {
+  const rec = layoutMoveRecord(model);
   if (rec === undefined || model.graph === undefined) return undefined;
   const graph = channelsLastView(model.graph, rec.inputs, rec.outputs);
   const names = new Set([...graph.inputs, ...graph.outputs].map((v) => v.name));
   return {
     model: { ...model, graph },
+    to: rec.to,
     inputs: rec.inputs.map((v) => v.name).filter((n) => names.has(n)),
     outputs: rec.outputs.map((v) => v.name).filter((n) => names.has(n)),
   };
 }
 
-/** Which side of a comparison was seen channels-last, and through which inputs and outputs. */
+/** Which side of a comparison was seen in its source's layout, and through which inputs and outputs. */
 export interface LayoutAdaptation {
   readonly side: 'A' | 'B';
+  /** The layout nnport had moved that side to. */
+  readonly to: 'NCHW' | 'NHWC';
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
 }
 
 /**
- * Two models to compare, the one whose manifest records a move to channels-first (and only when
- * the other does not) seen channels-last, so both take and give data the same way.
+ * Two models to compare, the one whose manifest records a layout move (and only when the other
+ * does not) seen in its source's layout, so both take and give data the same way.
  */
 export function alignLayouts(a: Model, b: Model): { a: Model; b: Model; adapted?: LayoutAdaptation } {
-  const va = recordedChannelsLast(a);
-  const vb = recordedChannelsLast(b);
+  const va = recordedSourceLayout(a);
+  const vb = recordedSourceLayout(b);
   if (va !== undefined && vb === undefined)
-    return { a: va.model, b, adapted: { side: 'A', inputs: va.inputs, outputs: va.outputs } };
+    return { a: va.model, b, adapted: { side: 'A', to: va.to, inputs: va.inputs, outputs: va.outputs } };
   if (vb !== undefined && va === undefined)
-    return { a, b: vb.model, adapted: { side: 'B', inputs: vb.inputs, outputs: vb.outputs } };
+    return { a, b: vb.model, adapted: { side: 'B', to: vb.to, inputs: vb.inputs, outputs: vb.outputs } };
   return { a, b };
 }
