@@ -19,6 +19,8 @@ import { isNnportError } from '../../src/core/errors.js';
 import type { Model } from '../../src/core/model.js';
 import { runGraph } from '../../src/exec/executor.js';
 import type { ExecTensor } from '../../src/exec/kernel.js';
+import { writeTfjs } from '../../src/formats/tfjs/write.js';
+import { MemoryTarget } from '../../src/io/byte-sink.js';
 import { openModel } from '../../src/node.js';
 import { upgradeKeras1Config } from '../../src/ops/keras/keras1.js';
 import { assertClose, runOrt } from '../exec/core-harness.js';
@@ -321,4 +323,19 @@ test('upgradeKeras1Config: class and argument renames (th → channels_first, Me
       { class_name: 'Merge', config: { name: 'k', mode: 'cos', mode_type: 'raw' } },
     ],
   });
+});
+
+test('Keras 1 → TF.js: weights only, with a warning (tfjs-layers reads Keras 2 configs and weight layouts)', async () => {
+  const model = await openModel(join(dir, 'lstm.h5'));
+  const target = new MemoryTarget('model.json');
+  const warnings: string[] = [];
+  await writeTfjs(model, target, { onWarning: (m) => warnings.push(m) });
+  const json = JSON.parse(new TextDecoder().decode(target.bytes)) as Record<string, unknown>;
+  assert.equal(json.modelTopology, undefined);
+  assert.match(warnings.join('\n'), /Keras 1\.2\.2 config: .*only the weights/);
+  const manifest = json.weightsManifest as { weights: { name: string }[] }[];
+  assert.deepEqual(
+    manifest[0]?.weights.map((w) => w.name),
+    model.tensors.map((t) => t.name),
+  );
 });

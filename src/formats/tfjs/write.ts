@@ -20,6 +20,7 @@ import type { WriteOptions } from '../../core/format.js';
 import type { JsonValue, Model } from '../../core/model.js';
 import type { ByteSink, WriteTarget } from '../../io/byte-sink.js';
 import { BufferedWriter } from '../../io/writer.js';
+import { isKeras1 } from '../../ops/keras/keras1.js';
 import { withKerasConfig } from '../keras/export-hook.js';
 import { type NamedTensor, planTfjsNames } from './write-names.js';
 
@@ -60,6 +61,24 @@ function checkDtypes(named: readonly NamedTensor[]): void {
         : `TF.js layers-models hold float32, int32 and bool weights, not ${t.dtype}`;
     throw new NnportError('UNREPRESENTABLE', detail, { format: 'tfjs', at: { tensor: t.name } });
   }
+}
+
+/**
+ * A Keras 1 source as weights only: tfjs-layers reads Keras 2 configs, and Keras 1 stored some
+ * weights in other layouts (LSTM's 12 arrays, Theano kernels) that nnport adapts in its graph,
+ * not in the arrays. Writing the Keras 1 config would give a model.json tfjs cannot load.
+ */
+function withoutKeras1(model: Model, options: WriteOptions): Model {
+  const keras = model.metadata.keras;
+  if (!isObject(keras) || keras.modelConfig === undefined) return model;
+  const version = typeof keras.kerasVersion === 'string' ? keras.kerasVersion : '';
+  if (!isKeras1(version, keras.modelConfig)) return model;
+  options.onWarning?.(
+    `Keras ${version === '' ? '1' : version} config: tfjs-layers reads Keras 2 configs and weight layouts, so only the weights are written (docs/formats/keras1.md)`,
+  );
+  const { keras: _keras, ...metadata } = model.metadata;
+  const { graph: _graph, ...rest } = model;
+  return { ...rest, metadata };
 }
 
 /** model.json's members besides weightsManifest, in the order the converter writes them. */
@@ -106,7 +125,7 @@ function topLevel(model: Model, version: string): Record<string, JsonValue> {
  * The option `version` (the CLI passes nnport's) goes into `convertedBy`.
  */
 export async function writeTfjs(source: Model, target: WriteTarget, options: WriteOptions): Promise<void> {
-  const model = await withKerasConfig(source, options, 'tfjs');
+  const model = await withKerasConfig(withoutKeras1(source, options), options, 'tfjs');
   const named = planTfjsNames(model);
   checkDtypes(named);
   const top = topLevel(model, typeof options.version === 'string' ? options.version : '');
