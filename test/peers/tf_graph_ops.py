@@ -9,6 +9,8 @@ import base64
 
 import numpy as np
 
+from tf_graph_ops2 import run_op2
+
 
 def s_attr(node, key, default):
     v = node.get('attr', {}).get(key)
@@ -321,4 +323,7 @@ def run_op(node, ins):
         return [ins[0][idx]]
     if op == 'StridedSlice':
         return [strided_slice(node, *ins)]
+    more = run_op2(node, ins)
+    if more is not None:
+        return more
     raise ValueError('no reference for op ' + op)

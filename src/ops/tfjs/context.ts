@@ -13,6 +13,13 @@ import type { Dim } from '../types.js';
 import type { TfAttrs } from './attrs.js';
 import type { TfNode, TfRef } from './graphdef.js';
 
+/**
+ * Errors that give up the whole graph instead of keeping the node as a `tfjs` node: a form that
+ * has a translator but cannot be translated faithfully where it stands (a training-only output
+ * read by another node). import.ts rethrows them; attach.ts records them as `graphError`.
+ */
+export const GRAPH_ERRORS = new WeakSet<Error>();
+
 /** The builder services a context needs (implemented by import.ts). */
 export interface TfServices {
   readonly shapes: ShapeState;
@@ -65,6 +72,13 @@ export class NodeContext {
     });
   }
 
+  /** An UNSUPPORTED_OP error that leaves the model without a graph (see GRAPH_ERRORS). */
+  fatal(detail: string): NnportError {
+    const e = this.error(detail, 'UNSUPPORTED_OP');
+    GRAPH_ERRORS.add(e);
+    return e;
+  }
+
   #ref(i: number): TfRef {
     const r = this.node.inputs[i];
     if (r === undefined) throw this.error(`needs at least ${i + 1} inputs, has ${this.arity}`);
@@ -93,6 +107,17 @@ export class NodeContext {
     const v = this.#outputs[k];
     if (v === undefined) throw this.error(`has no output ${k}`);
     return v;
+  }
+
+  /**
+   * Names for a translation with `n` outputs (Split, Unpack …): the reserved names of the outputs
+   * consumers read, fresh names for the rest. A consumer reading output `n` or later reads an
+   * output the op does not have.
+   */
+  outputs(n: number): string[] {
+    if (this.#outputs.length > n)
+      throw this.fatal(`has ${n} outputs, but output ${this.#outputs.length - 1} is read`);
+    return Array.from({ length: n }, (_, k) => this.#outputs[k] ?? this.tmp(`output${k}`));
   }
 
   /** How many outputs consumers read (at least one). */

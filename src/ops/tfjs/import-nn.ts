@@ -141,6 +141,11 @@ function pool(op: 'MaxPool' | 'AveragePool'): TfImporter {
 
 /** FusedBatchNorm / V2 / V3 at inference: y = (x - mean) · scale / sqrt(var + ε) + offset. */
 const fusedBatchNorm: TfImporter = (ctx) => {
+  // outputs 1–5 (batch mean and variance, reserve spaces) only mean something when training
+  if (ctx.outputCount > 1)
+    throw ctx.fatal(
+      `output ${ctx.outputCount - 1} (a training-time batch statistic) is read; only y is translated`,
+    );
   const x = ctx.input(0);
   const rank = ctx.rank(x);
   const eps = ctx.attrs.float('epsilon', 0.0001);

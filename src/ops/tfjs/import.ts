@@ -6,7 +6,10 @@
  * (graph initializers, stored bit for bit) or, for small tensors the converter left inline,
  * Constant nodes — both only when an op reads them as data (axes, perms and shapes become
  * attributes). Ops without a translator are kept as nodes of domain `tfjs`
- * (attributes as strings) and listed in `unsupported`. See docs/formats/tfjs.md.
+ * (attributes as strings) and listed in `unsupported`. A reference `node:k` reads the k-th value
+ * the node's translator made (Split, Unpack …: `ctx.outputs(n)`); a read of an output the
+ * translation does not make (FusedBatchNorm's training statistics, `Relu:1`) leaves the model
+ * without a graph. See docs/formats/tfjs.md.
  */
 import type { DType } from '../../core/dtype.js';
 import { NnportError } from '../../core/errors.js';
@@ -17,7 +20,7 @@ import { ShapeState } from '../infer.js';
 import { NameSet } from '../names.js';
 import { isObject, shapeOf } from './attrs.js';
 import { inlineConst } from './consts.js';
-import { attr, NodeContext, onnxType, type TfServices } from './context.js';
+import { attr, GRAPH_ERRORS, NodeContext, onnxType, type TfServices } from './context.js';
 import { graphNodes, STRUCTURE_ERRORS, structureError, type TfNode, type TfRef } from './graphdef.js';
 import { importerOf } from './import-table.js';
 
@@ -210,10 +213,20 @@ export function importTfjsGraph(topology: JsonValue, options: TfjsImportOptions)
     if (importer !== undefined) {
       try {
         importer(ctx);
+        outs.forEach((o, k) => {
+          if (!b.shapes.known.has(o))
+            throw ctx.fatal(`output ${k} is read by another node but only output 0 is translated`);
+        });
       } catch (e) {
         const own = b.nodes.slice(mark).some((x) => (x.meta?.tfjs as { name?: string })?.name === node.name);
         // an unsupported form found before the node emitted anything: kept as a tfjs node
-        if (!(e instanceof NnportError) || e.code !== 'UNSUPPORTED_OP' || STRUCTURE_ERRORS.has(e) || own)
+        if (
+          !(e instanceof NnportError) ||
+          e.code !== 'UNSUPPORTED_OP' ||
+          STRUCTURE_ERRORS.has(e) ||
+          GRAPH_ERRORS.has(e) ||
+          own
+        )
           throw e;
         keep = true;
       }
