@@ -30,6 +30,27 @@ export interface WriteTarget {
    * Optional: targets without it cannot hold formats that need a sibling file.
    */
   createSibling?(name: string): Promise<ByteSink>;
+  /**
+   * Opens the single-file output for writes and reads at any offset, synchronously: what a C
+   * library that places data where it chooses and rewrites headers at the end (HDF5) needs to
+   * write straight into the file instead of building it in memory. Optional: targets without it
+   * (memory, the browser) get the file through `create()` once it is complete.
+   */
+  createRandomAccess?(): Promise<RandomAccessFile>;
+}
+
+/** A file written and read at any offset, synchronously (see `WriteTarget.createRandomAccess`). */
+export interface RandomAccessFile {
+  /** Writes all of `bytes` at `position` (the file grows as needed). */
+  write(position: number, bytes: Uint8Array): void;
+  /** Reads up to `length` bytes at `position` (fewer at the end of the file). */
+  read(position: number, length: number): Uint8Array;
+  /** The file's current size. */
+  size(): number;
+  /** Cuts or extends the file to `size` bytes. */
+  truncate(size: number): void;
+  /** Flushes and closes the file; the target makes it visible on commit, as for `create()`. */
+  close(): Promise<void>;
 }
 
 /** A target that keeps everything in memory: for the browser, tests and small outputs. */

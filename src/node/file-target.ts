@@ -5,11 +5,20 @@
  * `force` is set.
  */
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import {
+  closeSync,
+  createWriteStream,
+  fstatSync,
+  ftruncateSync,
+  openSync,
+  readSync,
+  type WriteStream,
+  writeSync,
+} from 'node:fs';
 import { lstat, mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { NnportError } from '../core/errors.js';
-import type { ByteSink, WriteTarget } from '../io/byte-sink.js';
+import type { ByteSink, RandomAccessFile, WriteTarget } from '../io/byte-sink.js';
 
 /** True when something exists at `path` (a dangling symlink counts). */
 export async function pathExists(path: string): Promise<boolean> {
@@ -80,12 +89,68 @@ class StreamSink implements ByteSink {
   }
 }
 
+/** A file descriptor used at any offset (positional reads and writes, no stream). */
+class FdFile implements RandomAccessFile {
+  #fd: number | undefined;
+
+  constructor(path: string) {
+    this.#fd = openSync(path, 'wx+');
+  }
+
+  #open(): number {
+    if (this.#fd === undefined) throw new Error('file already closed');
+    return this.#fd;
+  }
+
+  write(position: number, bytes: Uint8Array): void {
+    const fd = this.#open();
+    for (let done = 0; done < bytes.length; ) {
+      done += writeSync(fd, bytes, done, bytes.length - done, position + done);
+    }
+  }
+
+  read(position: number, length: number): Uint8Array {
+    const out = new Uint8Array(length);
+    let done = 0;
+    while (done < length) {
+      const n = readSync(this.#open(), out, done, length - done, position + done);
+      if (n === 0) break;
+      done += n;
+    }
+    return done === length ? out : out.subarray(0, done);
+  }
+
+  size(): number {
+    return fstatSync(this.#open()).size;
+  }
+
+  truncate(size: number): void {
+    ftruncateSync(this.#open(), size);
+  }
+
+  close(): Promise<void> {
+    const fd = this.#fd;
+    this.#fd = undefined;
+    if (fd !== undefined) closeSync(fd);
+    return Promise.resolve();
+  }
+
+  /** Closes without caring about errors (used on abort). */
+  destroy(): void {
+    try {
+      void this.close();
+    } catch {
+      // closing is all that is left to do
+    }
+  }
+}
+
 /** A target that writes one file, or one folder of files, atomically. */
 export class FileTarget implements WriteTarget {
   readonly name: string;
   readonly #force: boolean;
   readonly #temp: string;
-  readonly #sinks: StreamSink[] = [];
+  readonly #sinks: (StreamSink | FdFile)[] = [];
   /** Siblings of a single-file output: temporary path → final path, renamed by `commit()`. */
   readonly #siblings = new Map<string, string>();
   #folderMade = false;
@@ -125,6 +190,15 @@ export class FileTarget implements WriteTarget {
     const s = new StreamSink(full);
     this.#sinks.push(s);
     return s;
+  }
+
+  /** The output file opened for positional writes and reads (HDF5 writes through this). */
+  createRandomAccess(): Promise<RandomAccessFile> {
+    if (this.#kind !== undefined) throw new Error('the output file was already opened');
+    this.#kind = 'file';
+    const f = new FdFile(this.#temp);
+    this.#sinks.push(f);
+    return Promise.resolve(f);
   }
 
   /**

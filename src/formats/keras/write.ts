@@ -55,7 +55,9 @@ export async function writeKeras(source: Model, target: WriteTarget, options: Wr
   const version = typeof keras.kerasVersion === 'string' ? keras.kerasVersion : DEFAULT_KERAS_VERSION;
   const backend = typeof keras.backend === 'string' ? keras.backend : DEFAULT_BACKEND;
   const full = keras.modelConfig !== undefined && keras.modelConfig !== null;
-  const writer = await Hdf5Writer.create(target.name);
+  // A file on disk is written in place by HDF5 (bounded memory); other targets get it at the end
+  const direct = target.createRandomAccess === undefined ? undefined : await target.createRandomAccess();
+  const writer = await Hdf5Writer.create(target.name, direct);
   try {
     const root = full ? '/model_weights' : '/';
     if (full) {
@@ -80,7 +82,7 @@ export async function writeKeras(source: Model, target: WriteTarget, options: Wr
     const changes = manifestChanges(model, plan);
     if (changes.length > 0) writer.stringAttribute('/', 'nnport', JSON.stringify({ changes }));
     await writeLayers(writer, root, plan, options);
-    await writer.finish(await target.create());
+    await writer.finish(direct === undefined ? await target.create() : undefined);
   } catch (e) {
     writer.discard();
     throw e;

@@ -4,12 +4,13 @@
  *
  * Memory. HDF5 writes a file out of order: it places metadata and data at offsets it chooses and
  * rewrites the superblock and object headers when the file closes, so its output cannot go to an
- * append-only `ByteSink` as it is produced (a write-callback file system like reader-fs.ts would
- * still have to keep every byte until close). The file is therefore built in Emscripten's
+ * append-only `ByteSink` as it is produced. Where the target offers a `RandomAccessFile` (a file
+ * on disk in Node), HDF5 writes into it through a callback file system (writer-fs.ts): the cost
+ * is the one tensor being written, copied piece by piece from its source straight into the
+ * WebAssembly heap. Elsewhere (memory targets, the browser) the file is built in Emscripten's
  * in-memory file system (MEMFS, JavaScript memory outside the 2 GiB WebAssembly heap) and, once
- * HDF5 has closed it, streamed to the sink in 1 MiB pieces and deleted. Peak cost: the whole
- * output file once in MEMFS, plus the one tensor being written, which is copied piece by piece
- * from its source straight into the WebAssembly heap (never a second whole copy in JS).
+ * HDF5 has closed it, streamed to the sink in 1 MiB pieces and deleted: the whole output once in
+ * MEMFS more.
  *
  * float16 and bool cannot be written: h5wasm's datatype builder knows integers, 4- and 8-byte
  * floats, strings, references and compounds only (its JS layer refuses `<e` with "Float16 not
@@ -22,10 +23,11 @@ import type { DType } from '../../core/dtype.js';
 import { byteLengthOf } from '../../core/dtype.js';
 import { NnportError } from '../../core/errors.js';
 import { elementCount } from '../../core/tensor.js';
-import type { ByteSink } from '../byte-sink.js';
+import type { ByteSink, RandomAccessFile } from '../byte-sink.js';
 import { hdf5Error } from './errors.js';
 import { type LoadedH5, loadH5wasm } from './module.js';
 import { type MemFs, memFsOf } from './write-fs.js';
+import { type MountedOutput, mountWriter } from './writer-fs.js';
 
 /** HDF5 type classes used here (H5Tpublic.h). */
 const H5T_INTEGER = 0;
@@ -64,7 +66,10 @@ let files = 0;
 
 /**
  * One HDF5 file being written. Create with `Hdf5Writer.create`, add groups, datasets and
- * attributes (parents before children), then `finish(sink)` streams it out; `discard()` drops it.
+ * attributes (parents before children), then `finish(sink)` completes it; `discard()` drops it.
+ * Given a `RandomAccessFile` (a Node output file), HDF5 writes straight into it through a
+ * callback file system (writer-fs.ts) and memory stays bounded; otherwise the file is built in
+ * MEMFS and streamed to the sink at the end (see the file comment).
  * The file is written in the HDF5 1.8 format (libver bounds v108..v108), which every h5py and
  * Keras reads and which keeps attributes over 64 KiB (long model configs) in dense storage.
  */
@@ -74,21 +79,32 @@ export class Hdf5Writer {
   readonly #dir: string;
   readonly #path: string;
   readonly #name: string;
+  readonly #output: { readonly file: RandomAccessFile; readonly mount: MountedOutput } | undefined;
   #file: InstanceType<LoadedH5['h5']['File']> | undefined;
 
-  private constructor(h5: LoadedH5, dir: string, name: string) {
+  private constructor(
+    h5: LoadedH5,
+    dir: string,
+    name: string,
+    output?: { readonly file: RandomAccessFile; readonly mount: MountedOutput },
+  ) {
     this.#h5 = h5;
     this.#fs = memFsOf(h5);
     this.#dir = dir;
-    this.#path = `${dir}/out.h5`;
+    this.#path = output === undefined ? `${dir}/out.h5` : output.mount.path;
     this.#name = name;
+    this.#output = output;
   }
 
-  /** Starts an empty file; `name` is the output's name, for messages. */
-  static async create(name: string): Promise<Hdf5Writer> {
+  /**
+   * Starts an empty file; `name` is the output's name, for messages. With `file`, HDF5 writes
+   * into it directly (`finish` then takes no sink).
+   */
+  static async create(name: string, file?: RandomAccessFile): Promise<Hdf5Writer> {
     const h5 = await loadH5wasm();
-    const writer = new Hdf5Writer(h5, `/nnport-hdf5-write-${++files}`, name);
-    writer.#fs.mkdir(writer.#dir);
+    const output = file === undefined ? undefined : { file, mount: mountWriter(h5.fs, file) };
+    const writer = new Hdf5Writer(h5, `/nnport-hdf5-write-${++files}`, name, output);
+    if (output === undefined) writer.#fs.mkdir(writer.#dir);
     try {
       writer.#file = writer.#call(
         '/',
@@ -111,6 +127,9 @@ export class Hdf5Writer {
     try {
       return work();
     } catch (e) {
+      // an error of the output file itself (disk full …) is the one to report, not HDF5's EIO
+      const io = this.#output?.mount.ioError;
+      if (io !== undefined) throw io;
       throw hdf5Error(e, this.#name, path, doing);
     }
   }
@@ -218,11 +237,20 @@ export class Hdf5Writer {
     }
   }
 
-  /** Closes the file, streams its bytes to `sink` (closing it) and deletes it. */
-  async finish(sink: ByteSink): Promise<void> {
+  /**
+   * Closes the file. Built in MEMFS: streams its bytes to `sink` (closing it) and deletes it.
+   * Written through a `RandomAccessFile`: closes that file (no sink).
+   */
+  async finish(sink?: ByteSink): Promise<void> {
     const file = this.#open();
     this.#call('/', 'close the file', () => file.close());
     this.#file = undefined;
+    if (this.#output !== undefined) {
+      this.#remove();
+      await this.#output.file.close();
+      return;
+    }
+    if (sink === undefined) throw new Error('an HDF5 file built in memory needs a sink');
     try {
       const fs = this.#fs;
       const size = fs.stat(this.#path).size;
@@ -254,6 +282,14 @@ export class Hdf5Writer {
   }
 
   #remove(): void {
+    if (this.#output !== undefined) {
+      try {
+        this.#output.mount.unmount();
+      } catch {
+        // already unmounted
+      }
+      return;
+    }
     try {
       this.#fs.unlink(this.#path);
     } catch {
