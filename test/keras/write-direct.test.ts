@@ -1,5 +1,5 @@
 /**
- * HDF5 written straight into a random-access output file (writer-fs.ts, what Node file targets
+ * HDF5 written straight into a random-access output file (one-file-fs.ts, what Node file targets
  * offer) rather than built in memory: the same bytes as the in-memory path, h5py reads it, an
  * error of the output file is the one reported, and nothing is left behind on failure.
  */

@@ -3,7 +3,7 @@
  *
  * Memory. h5wasm runs the HDF5 C library inside WebAssembly and opens files by path on
  * Emscripten's virtual file system. nnport mounts its own one-file file system there
- * (reader-fs.ts) whose reads are synchronous callbacks, so HDF5 reads the input in place:
+ * (one-file-fs.ts) whose reads are synchronous callbacks, so HDF5 reads the input in place:
  * - a source offering `readSync` (see `SyncByteSource`; a Node file can offer it with
  *   `fs.readSync`) is read block by block, and memory stays bounded by HDF5's own caches
  *   (metadata and 1 MiB chunk cache) plus the data being read;
@@ -21,9 +21,12 @@ import { MAX_TENSOR_BYTES_IN_MEMORY } from '../../core/limits.js';
 import { type ByteSource, BytesSource, readAll } from '../byte-source.js';
 import { hdf5Error } from './errors.js';
 import { type LoadedH5, loadH5wasm } from './module.js';
-import { mountReader, type SyncReader } from './reader-fs.js';
+import { mountOneFile } from './one-file-fs.js';
 import { locateHdf5Signature } from './signature.js';
 import { Hdf5View } from './view.js';
+
+/** Reads `length` bytes at `offset` synchronously (the caller keeps the range inside the file). */
+export type SyncReader = (offset: number, length: number) => Uint8Array;
 
 /** A byte source that can also read synchronously (the hook that keeps memory bounded). */
 export interface SyncByteSource extends ByteSource {
@@ -91,18 +94,19 @@ export class Hdf5File {
    */
   session<T>(work: (view: Hdf5View) => T): T {
     const { h5, module, fs } = this.#h5;
-    const mounted = mountReader(fs, this.#size, this.#read);
+    const size = this.#size;
+    const mounted = mountOneFile(fs, 'file.h5', { size: () => size, read: this.#read });
     try {
       let file: InstanceType<typeof h5.File>;
       try {
         file = new h5.File(mounted.path, 'r');
       } catch (e) {
-        throw hdf5Error(mounted.readError ?? e, this.name, '/', 'open the file');
+        throw hdf5Error(mounted.ioError ?? e, this.name, '/', 'open the file');
       }
       try {
         return work(new Hdf5View(h5, module, file, this.name));
       } catch (e) {
-        if (mounted.readError !== undefined) throw mounted.readError;
+        if (mounted.ioError !== undefined) throw mounted.ioError;
         throw e;
       } finally {
         try {

@@ -5,7 +5,7 @@
  * Memory. HDF5 writes a file out of order: it places metadata and data at offsets it chooses and
  * rewrites the superblock and object headers when the file closes, so its output cannot go to an
  * append-only `ByteSink` as it is produced. Where the target offers a `RandomAccessFile` (a file
- * on disk in Node), HDF5 writes into it through a callback file system (writer-fs.ts): the cost
+ * on disk in Node), HDF5 writes into it through a callback file system (one-file-fs.ts): the cost
  * is the one tensor being written, copied piece by piece from its source straight into the
  * WebAssembly heap. Elsewhere (memory targets, the browser) the file is built in Emscripten's
  * in-memory file system (MEMFS, JavaScript memory outside the 2 GiB WebAssembly heap) and, once
@@ -26,8 +26,8 @@ import { elementCount } from '../../core/tensor.js';
 import type { ByteSink, RandomAccessFile } from '../byte-sink.js';
 import { hdf5Error } from './errors.js';
 import { type LoadedH5, loadH5wasm } from './module.js';
+import { type MountedFile, mountOneFile } from './one-file-fs.js';
 import { type MemFs, memFsOf } from './write-fs.js';
-import { type MountedOutput, mountWriter } from './writer-fs.js';
 
 /** HDF5 type classes used here (H5Tpublic.h). */
 const H5T_INTEGER = 0;
@@ -68,7 +68,7 @@ let files = 0;
  * One HDF5 file being written. Create with `Hdf5Writer.create`, add groups, datasets and
  * attributes (parents before children), then `finish(sink)` completes it; `discard()` drops it.
  * Given a `RandomAccessFile` (a Node output file), HDF5 writes straight into it through a
- * callback file system (writer-fs.ts) and memory stays bounded; otherwise the file is built in
+ * callback file system (one-file-fs.ts) and memory stays bounded; otherwise the file is built in
  * MEMFS and streamed to the sink at the end (see the file comment).
  * The file is written in the HDF5 1.8 format (libver bounds v108..v108), which every h5py and
  * Keras reads and which keeps attributes over 64 KiB (long model configs) in dense storage.
@@ -79,14 +79,14 @@ export class Hdf5Writer {
   readonly #dir: string;
   readonly #path: string;
   readonly #name: string;
-  readonly #output: { readonly file: RandomAccessFile; readonly mount: MountedOutput } | undefined;
+  readonly #output: { readonly file: RandomAccessFile; readonly mount: MountedFile } | undefined;
   #file: InstanceType<LoadedH5['h5']['File']> | undefined;
 
   private constructor(
     h5: LoadedH5,
     dir: string,
     name: string,
-    output?: { readonly file: RandomAccessFile; readonly mount: MountedOutput },
+    output?: { readonly file: RandomAccessFile; readonly mount: MountedFile },
   ) {
     this.#h5 = h5;
     this.#fs = memFsOf(h5);
@@ -102,7 +102,7 @@ export class Hdf5Writer {
    */
   static async create(name: string, file?: RandomAccessFile): Promise<Hdf5Writer> {
     const h5 = await loadH5wasm();
-    const output = file === undefined ? undefined : { file, mount: mountWriter(h5.fs, file) };
+    const output = file === undefined ? undefined : { file, mount: mountOneFile(h5.fs, 'out.h5', file) };
     const writer = new Hdf5Writer(h5, `/nnport-hdf5-write-${++files}`, name, output);
     if (output === undefined) writer.#fs.mkdir(writer.#dir);
     try {
