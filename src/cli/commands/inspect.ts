@@ -3,14 +3,14 @@
  * tensors (name, dtype, shape, parameters, bytes) with totals; `--stats` adds per-tensor statistics.
  */
 import { resolveElement } from '../../analysis/elements/names.js';
+import { inferredValues } from '../../analysis/elements/shapes.js';
 import { type TensorStats, tensorStats } from '../../analysis/stats.js';
 import { NnportError } from '../../core/errors.js';
 import type { Graph, ValueInfo } from '../../core/graph.js';
 import type { JsonValue, Model } from '../../core/model.js';
-import { elementCount, readTensor } from '../../core/tensor.js';
+import { elementCount } from '../../core/tensor.js';
 import { openModel } from '../../node.js';
-import { MAX_FOLDED_ELEMENTS } from '../../ops/fold.js';
-import { inferShapes, isExecutableOp, opsetOf } from '../../ops/index.js';
+import { isExecutableOp, opsetOf } from '../../ops/index.js';
 import { parse, positionals } from '../args.js';
 import { matchInputArgs, parseDims, readerOptions } from '../inputs.js';
 import { groupDigits, humanBytes, plural, printJson, table } from '../output.js';
@@ -135,24 +135,13 @@ function opsLine(summary: { kinds: number; notExecutable: NotExecutable[] }): st
 }
 
 /** Dtypes whose small tensors are read as constants for shape inference (shape vectors, scales). */
-const CONSTANT_DTYPES = new Set(['int64', 'int32', 'float32', 'float64']);
-
 /**
- * Every graph input's and node output's inferred type. Model tensors describe the initializers;
- * small ones are read so that Reshape's shape, Slice's starts etc. are known. `given` holds the
- * shapes of `--input NAME=D1,D2,...`, which replace what the file declares for those inputs.
+ * Every graph input's and node output's inferred type (analysis/elements/shapes.ts: small
+ * tensors are read so Reshape's shape, Slice's starts etc. are known). `given` holds the shapes of
+ * `--input NAME=D1,D2,...`, which replace what the file declares for those inputs.
  */
 async function graphShapes(model: Model, graph: Graph, given: readonly ValueInfo[]): Promise<ValueInfo[]> {
-  const known = new Map<string, ValueInfo>();
-  const values = new Map<string, ArrayLike<number | bigint>>();
-  for (const t of model.tensors) {
-    known.set(t.name, { name: t.name, dtype: t.dtype, shape: t.shape });
-    if (CONSTANT_DTYPES.has(t.dtype) && elementCount(t.shape) <= MAX_FOLDED_ELEMENTS) {
-      values.set(t.name, await readTensor(t));
-    }
-  }
-  for (const v of given) known.set(v.name, v);
-  const inferred = inferShapes(graph, known, (n) => values.get(n));
+  const inferred = await inferredValues(model, given, true);
   const names = [...graph.inputs.map((v) => v.name), ...graph.nodes.flatMap((n) => n.outputs)];
   return [...new Set(names)].filter((n) => n !== '').map((n) => inferred.get(n) ?? { name: n });
 }

@@ -1,21 +1,8 @@
-/**
- * Canonical (ONNX) graph → Keras functional model: the `model_config` and Keras-named weights the
- * Keras and TF.js writers need to write a full model for a graph that did not come from Keras
- * (`nnport convert cnn.onnx cnn.h5`, from `torch.onnx.export`). See docs/formats/keras-export.md.
- *
- * Keras runs images channels-last, so every image value (rank 3-5, NCHW in ONNX) is NHWC in the
- * Keras model: the model takes NHWC inputs (recorded as a `layout` change) and kernels are
- * permuted into Keras's layout (OIHW → HWIO) by derived tensors that read the originals on
- * demand; values never change. Node converters are in export-dense.ts and export-conv.ts; any
- * node without a Keras equivalent makes the export give up with a reason (the writers then write
- * weights only and say why).
- */
-import { DTYPES, viewAs } from '../../core/dtype.js';
 import type { Graph, GraphNode, ValueInfo } from '../../core/graph.js';
 import type { JsonValue, Model } from '../../core/model.js';
-import { elementCount, readTensorBytes, type Tensor } from '../../core/tensor.js';
-import { MAX_FOLDED_ELEMENTS } from '../../ops/fold.js';
-import { ShapeState } from '../../ops/infer.js';
+import type { Tensor } from '../../core/tensor.js';
+import { type GraphConstants, graphConstants, isFolded } from '../../ops/graph-constants.js';
+import type { ShapeState } from '../../ops/infer.js';
 import { isDefaultDomain, opsetOf } from '../../ops/registry.js';
 import type { Dim } from '../../ops/types.js';
 import { CONV_EXPORTERS } from './export-conv.js';
@@ -40,15 +27,6 @@ export interface KerasRefusal {
   readonly refused: string;
 }
 
-/** Reads a small constant's numbers, undefined for types without plain numbers. */
-async function numbersOf(t: Tensor): Promise<number[] | undefined> {
-  const kind = DTYPES[t.dtype].kind;
-  if (kind !== 'float' && kind !== 'int' && kind !== 'uint' && kind !== 'bool') return undefined;
-  if (DTYPES[t.dtype].bits % 8 !== 0 || t.dtype === 'float16' || t.dtype === 'bfloat16') return undefined;
-  const values = viewAs(t.dtype, (await readTensorBytes(t)).slice());
-  return Array.from(values as ArrayLike<number | bigint>, (v) => Number(v));
-}
-
 /**
  * A Keras functional model equivalent to `model`'s graph, or the reason there is none. Only for a
  * model with a graph and no Keras config of its own (`metadata.keras`).
@@ -56,48 +34,19 @@ async function numbersOf(t: Tensor): Promise<number[] | undefined> {
 export async function kerasModelFromGraph(model: Model): Promise<KerasExport | KerasRefusal> {
   const graph = model.graph;
   if (graph === undefined) return { refused: 'the model has no graph' };
-  const tensors = new Map<string, Tensor>(model.tensors.map((t) => [t.name, t]));
-  for (const node of graph.nodes) {
-    const v = node.attributes.value;
-    if (node.op === 'Constant' && v?.type === 'tensor' && node.outputs[0]) {
-      const t = tensors.get(v.value);
-      if (t !== undefined) tensors.set(node.outputs[0], { ...t, name: node.outputs[0] });
-    }
-  }
-  const small = new Map<string, number[]>();
-  for (const [name, t] of tensors) {
-    if (elementCount(t.shape) > MAX_FOLDED_ELEMENTS) continue;
-    const values = await numbersOf(t);
-    if (values !== undefined) small.set(name, values);
-  }
-  const declared = new Map<string, ValueInfo>();
-  for (const [name, t] of tensors) declared.set(name, { name, dtype: t.dtype, shape: t.shape });
-  let state: ShapeState;
+  let constants: GraphConstants;
   try {
-    state = new ShapeState(graph, declared, (n) => small.get(n));
-    for (const node of graph.nodes) state.visit(node);
+    constants = await graphConstants(model.tensors, graph);
   } catch (e) {
     return { refused: `shape inference failed: ${(e as Error).message}` };
   }
+  const { tensors, state } = constants;
   try {
     return new Exporter(graph, tensors, state).run(model);
   } catch (e) {
     if (e instanceof Refusal) return { refused: e.message };
     throw e;
   }
-}
-
-/** True when every output of the node is a small integer constant shape inference folded. */
-function isFolded(node: GraphNode, state: ShapeState): boolean {
-  const outs = node.outputs.filter((o) => o !== '');
-  return (
-    outs.length > 0 &&
-    outs.every((o) => {
-      const d = state.known.get(o)?.dtype;
-      const kind = d === undefined ? undefined : DTYPES[d].kind;
-      return (kind === 'int' || kind === 'uint' || kind === 'bool') && state.constant(o) !== undefined;
-    })
-  );
 }
 
 /** The permutation NC… → N…C of a rank. */

@@ -1,24 +1,11 @@
-/**
- * Canonical (ONNX) graph → MXNet 1.x symbol and parameters. Each node goes through the converter
- * the tables (export-nn.ts, export-tensor.ts) give for its op; nodes of domain `mxnet` (ops the
- * MXNet reader kept as they were) are written back as that op. Every node nothing converts is
- * listed in one UNSUPPORTED_OP before any conversion starts (DESIGN: unsupported ops up front).
- *
- * Constants never become ops: initializers and Constant values are variables with parameters, and
- * small integer values the shape inference folds (the `Shape → Gather → Concat` chains exporters
- * write for reshapes) are read as attributes. The symbol's nodes are ordered as MXNet orders them
- * (post-order depth-first from the outputs, inputs in order: a weight's variable comes right
- * before its consumer), which is what `Symbol.tojson()` writes.
- */
-import { DTYPES } from '../../core/dtype.js';
 import { NnportError } from '../../core/errors.js';
 import type { WriteOptions } from '../../core/format.js';
 import type { Graph, GraphNode, ValueInfo } from '../../core/graph.js';
 import type { Model } from '../../core/model.js';
-import { elementCount, type Tensor } from '../../core/tensor.js';
+import type { Tensor } from '../../core/tensor.js';
 import type { ParamsEntry } from '../../formats/mxnet/params-write.js';
-import { MAX_FOLDED_ELEMENTS } from '../fold.js';
-import { ShapeState } from '../infer.js';
+import { graphConstants, isFolded } from '../graph-constants.js';
+import type { ShapeState } from '../infer.js';
 import { applyDefaults, isDefaultDomain, opSchema, opsetOf } from '../registry.js';
 import { ACT_CONVERTERS, MXNET_DOMAIN_CONVERTER } from './export-act.js';
 import { mxDtypeFlag, mxShape, mxTuple } from './export-attrs.js';
@@ -26,7 +13,7 @@ import type { SymbolJson, SymbolJsonNode } from './export-json.js';
 import { NN_CONVERTERS } from './export-nn.js';
 import { RNN_CONVERTERS } from './export-rnn.js';
 import { TENSOR_CONVERTERS } from './export-tensor.js';
-import { numbersOf, tensorOfValues } from './export-tensors.js';
+import { tensorOfValues } from './export-tensors.js';
 import {
   type Converter,
   type ExportContext,
@@ -59,19 +46,6 @@ export interface MxnetExport {
   readonly params: readonly ParamsEntry[];
 }
 
-/** True when a node's outputs are all small integer values shape inference folded (shape arithmetic). */
-function isFolded(node: GraphNode, state: ShapeState): boolean {
-  const outs = node.outputs.filter((o) => o !== '');
-  return (
-    outs.length > 0 &&
-    outs.every((o) => {
-      const d = state.known.get(o)?.dtype;
-      const kind = d === undefined ? undefined : DTYPES[d].kind;
-      return (kind === 'int' || kind === 'uint' || kind === 'bool') && state.constant(o) !== undefined;
-    })
-  );
-}
-
 /** The converter for a node, `'constant'` for a node that becomes constants, or undefined. */
 function converterOf(node: GraphNode, state: ShapeState): Converter | 'constant' | undefined {
   if (node.domain === 'mxnet') return MXNET_DOMAIN_CONVERTER;
@@ -89,25 +63,7 @@ function converterOf(node: GraphNode, state: ShapeState): Converter | 'constant'
 export async function exportMxnet(model: Model, options: WriteOptions = {}): Promise<MxnetExport> {
   const graph = model.graph as Graph;
   const warn = (m: string): void => options.onWarning?.(m);
-  const tensors = new Map<string, Tensor>(model.tensors.map((t) => [t.name, t]));
-  // A Constant's value tensor is bound to the Constant's output name.
-  for (const node of graph.nodes) {
-    const v = node.attributes.value;
-    if (node.op === 'Constant' && isDefaultDomain(node.domain) && v?.type === 'tensor' && node.outputs[0]) {
-      const t = tensors.get(v.value);
-      if (t !== undefined) tensors.set(node.outputs[0], { ...t, name: node.outputs[0] });
-    }
-  }
-  const small = new Map<string, number[]>();
-  for (const [name, t] of tensors) {
-    if (elementCount(t.shape) > MAX_FOLDED_ELEMENTS) continue;
-    const values = await numbersOf(t);
-    if (values !== undefined) small.set(name, values);
-  }
-  const declared = new Map<string, ValueInfo>();
-  for (const [name, t] of tensors) declared.set(name, { name, dtype: t.dtype, shape: t.shape });
-  const state = new ShapeState(graph, declared, (n) => small.get(n));
-  for (const node of graph.nodes) state.visit(node);
+  const { tensors, state } = await graphConstants(model.tensors, graph);
 
   const converters = graph.nodes.map((n) => converterOf(n, state));
   const missing = graph.nodes.filter((_, i) => converters[i] === undefined);

@@ -8,19 +8,7 @@
  */
 import type { DType } from '../../core/dtype.js';
 import { attr, type NodeContext, onnxType } from './context.js';
-import type { TfImporter } from './import-math.js';
-
-function binary(op: string): TfImporter {
-  return (ctx) => {
-    ctx.emit(op, [ctx.input(0), ctx.input(1)], {}, ctx.out());
-  };
-}
-
-function unary(op: string): TfImporter {
-  return (ctx) => {
-    ctx.emit(op, [ctx.input(0)], {}, ctx.out());
-  };
-}
+import { binary, type TfImporter, unary } from './import-math.js';
 
 const notEqual: TfImporter = (ctx) => {
   ctx.emit('Not', [ctx.emit('Equal', [ctx.input(0), ctx.input(1)])], {}, ctx.out());

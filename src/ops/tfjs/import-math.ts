@@ -48,13 +48,15 @@ export function fusedOps(ctx: NodeContext, mains: readonly string[]): [string, s
   return [main, act];
 }
 
-function binary(op: string): TfImporter {
+/** A TF op that is one canonical op on its two inputs. */
+export function binary(op: string): TfImporter {
   return (ctx) => {
     ctx.emit(op, [ctx.input(0), ctx.input(1)], {}, ctx.out());
   };
 }
 
-function unary(op: string): TfImporter {
+/** A TF op that is one canonical op on its input. */
+export function unary(op: string): TfImporter {
   return (ctx) => {
     ctx.emit(op, [ctx.input(0)], {}, ctx.out());
   };
